@@ -1,0 +1,333 @@
+//! Diagnostics: what went wrong, where, and how to fix it, rendered for people
+//! (with the source line marked) or as JSON for machines.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use serde::Serialize;
+
+use crate::source::{Sources, Span};
+
+/// How serious a diagnostic is: errors fail a command, warnings do not (unless denied).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        })
+    }
+}
+
+/// One problem found in the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable kebab-case code, documented in the README (e.g. `unknown-locality`).
+    pub code: &'static str,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// Where it is wrong; `None` only for problems with no place (e.g. a missing file).
+    pub span: Option<Span>,
+    /// Short text shown under the marked span.
+    pub label: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+    /// Further places that explain the problem (e.g. the first definition of a duplicate).
+    pub related: Vec<(Span, String)>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message)
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message)
+    }
+
+    fn new(severity: Severity, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            span: None,
+            label: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn at(mut self, span: Span) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds help only when there is some (e.g. an optional "did you mean").
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push((span, label.into()));
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders for a terminal: header, file:line:column, the source line with the span
+    /// marked, and help. `color` adds ANSI colours.
+    pub fn render(&self, sources: &Sources, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false);
+        let mut out = String::new();
+        let view = View::of(self, sources);
+        if handler.render_report(&mut out, &view).is_err() {
+            out = format!("{}[{}]: {}\n", self.severity, self.code, self.message);
+        }
+        out
+    }
+
+    /// The machine-readable form, with positions resolved to line and column.
+    pub fn to_json(&self, sources: &Sources) -> JsonDiagnostic {
+        let place = |span: Span| {
+            let start = sources.line_column(span.file, span.start);
+            let end = sources.line_column(span.file, span.end);
+            JsonSpan {
+                file: sources.path(span.file).display().to_string().replace('\\', "/"),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+                source_line: sources.line_text(span.file, span.start).to_string(),
+            }
+        };
+        JsonDiagnostic {
+            severity: self.severity,
+            code: self.code,
+            message: self.message.clone(),
+            location: self.span.map(place),
+            label: self.label.clone(),
+            help: self.help.clone(),
+            related: self
+                .related
+                .iter()
+                .map(|(span, label)| JsonRelated {
+                    location: place(*span),
+                    label: label.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A diagnostic as written by `--format json`.
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonDiagnostic {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<JsonSpan>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<JsonRelated>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonSpan {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub source_line: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct JsonRelated {
+    pub location: JsonSpan,
+    pub label: String,
+}
+
+/// Sorts diagnostics into a stable order: by file, then position, then code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.span.map(|s| (s.file, s.start, s.end));
+        key(a)
+            .cmp(&key(b))
+            .then(a.code.cmp(b.code))
+            .then(a.message.cmp(&b.message))
+    });
+}
+
+/// Counts of errors and warnings, for summary lines.
+pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    (errors, diagnostics.len() - errors)
+}
+
+/// Adapter that lets miette draw one of our diagnostics against its file. Related places
+/// in the same file become extra labels; those in other files, nested notes.
+struct View {
+    message: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<String>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<View>,
+}
+
+impl View {
+    fn of(diagnostic: &Diagnostic, sources: &Sources) -> View {
+        let severity = match diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        };
+        let mut view = View {
+            message: format!(
+                "{}[{}]: {}",
+                diagnostic.severity, diagnostic.code, diagnostic.message
+            ),
+            severity,
+            help: diagnostic.help.clone(),
+            source: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        };
+        let Some(span) = diagnostic.span else {
+            return view;
+        };
+        view.source = named(sources, span);
+        view.labels.push(LabeledSpan::new_primary_with_span(
+            diagnostic.label.clone(),
+            span,
+        ));
+        for (other, label) in &diagnostic.related {
+            if other.file == span.file {
+                view.labels
+                    .push(LabeledSpan::new_with_span(Some(label.clone()), *other));
+            } else {
+                view.related.push(View {
+                    message: label.clone(),
+                            severity: miette::Severity::Advice,
+                    help: None,
+                    source: named(sources, *other),
+                    labels: vec![LabeledSpan::new_primary_with_span(None, *other)],
+                    related: Vec::new(),
+                });
+            }
+        }
+        view
+    }
+}
+
+fn named(sources: &Sources, span: Span) -> Option<NamedSource<String>> {
+    let file = sources.get(span.file)?;
+    let name = file.path.display().to_string().replace('\\', "/");
+    Some(NamedSource::new(name, file.text.clone()))
+}
+
+impl fmt::Debug for View {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for View {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for View {}
+
+impl miette::Diagnostic for View {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+        ))
+    }
+}
+
+impl From<Span> for SourceSpan {
+    fn from(span: Span) -> Self {
+        SourceSpan::new(span.start.into(), span.end.saturating_sub(span.start))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_file_line_column_source_and_help() {
+        let mut sources = Sources::new();
+        let f = sources.add("directory/services/x.yaml", "name: X\nlocalities: [hilsee]\n");
+        let start = sources.text(f).find("hilsee").unwrap();
+        let d = Diagnostic::error("unknown-locality", "unknown locality `hilsee`")
+            .at(Span::new(f, start, start + 6))
+            .label("not a locality of this area")
+            .help("did you mean `hilsea`?");
+        let text = d.render(&sources, false);
+        assert!(text.contains("directory/services/x.yaml:2:14"), "{text}");
+        assert!(text.contains("localities: [hilsee]"), "{text}");
+        assert!(text.contains("did you mean `hilsea`?"), "{text}");
+        let json = d.to_json(&sources);
+        assert_eq!((json.location.as_ref().unwrap().line, json.location.unwrap().column), (2, 14));
+    }
+}

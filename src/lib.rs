@@ -1,0 +1,13 @@
+//! `pathways`: a service directory, a rule language for referral pathways, an exact
+//! checker over every combination of answers, golden tests and a static site.
+//!
+//! The modules follow the data: [`directory`] (services and localities) → [`rules`]
+//! (questions and pathways) → [`engine`] (the compiled decision diagram, evaluation
+//! and explanation) → [`analysis`] (whole-space checks and diff) → [`golden`]
+//! (scenario tests) → [`site`] and [`cli`].
+
+pub mod diagnostic;
+pub mod source;
+pub mod suggest;
+pub mod directory;
+pub mod rules;
