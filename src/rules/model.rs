@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::directory::model::Client;
+use crate::directory::model::{Client, RiskLevel};
 use crate::source::{Located, Span};
 
 /// Index of a question in [`RuleSet::questions`] (and so in the asking order).
@@ -193,13 +193,19 @@ pub struct Fallback {
     pub span: Span,
 }
 
-/// `eligibility` block: `serves victims when perpetrator is no`,
-/// `requires court-order when court-ordered is yes`. A client group or requirement
-/// with no line here is never established by the answers.
+/// The `eligibility` block: how the directory's eligibility words read in terms of
+/// the questions. Only the lines written are kept here; what a missing line means:
+/// - `serves C when ...`: a client group with no line is never established, so a
+///   service that serves only that group is eligible nowhere;
+/// - `requires R when ...`: likewise, a requirement with no line is never met (this
+///   is how court-ordered programmes stay out of every pathway);
+/// - `risk level L when ...`: without a line, a case counts as risk level `L` when the
+///   risk-level question's answer is `L` (or always, if there is no such question).
 #[derive(Clone, Debug, Default)]
 pub struct Eligibility {
     pub serves: Vec<(Located<Client>, Condition)>,
     pub requires: Vec<(Located<String>, Condition)>,
+    pub risk_levels: Vec<(Located<RiskLevel>, Condition)>,
 }
 
 impl RuleSet {
