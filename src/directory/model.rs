@@ -11,7 +11,7 @@ use crate::source::{Located, Span};
 /// The whole directory of one area.
 #[derive(Clone, Debug)]
 pub struct Directory {
-    pub area: Area,
+    pub area: AreaSettings,
     /// Localities in the order of `localities.yaml`: the order the finder lists them.
     pub localities: Vec<Locality>,
     /// Named groups of localities (e.g. `portsmouth`), in file order.
@@ -24,7 +24,7 @@ pub struct Directory {
 
 /// `directory/area.yaml`.
 #[derive(Clone, Debug)]
-pub struct Area {
+pub struct AreaSettings {
     pub name: String,
     /// The site's title.
     pub title: String,
