@@ -11,3 +11,4 @@ pub mod source;
 pub mod suggest;
 pub mod directory;
 pub mod rules;
+pub mod synthetic;
