@@ -197,6 +197,15 @@ pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize) {
     (errors, diagnostics.len() - errors)
 }
 
+/// "1 error", "2 errors": counts in messages.
+pub fn plural(n: usize, word: &str) -> String {
+    match (n, word.strip_suffix('y')) {
+        (1, _) => format!("1 {word}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        _ => format!("{n} {word}s"),
+    }
+}
+
 /// Adapter that lets miette draw one of our diagnostics against its file. Related places
 /// in the same file become extra labels; those in other files, nested notes.
 struct View {
@@ -311,6 +320,7 @@ impl From<Span> for SourceSpan {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -160,6 +160,7 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
