@@ -55,49 +55,48 @@ impl Checker<'_> {
         located
     }
 
-    /// A value checked by `check`; reported under `code` and dropped when it fails.
-    fn checked<T>(
+    /// Text that `check` accepts; otherwise reported under `code` and dropped.
+    fn valid(
         &mut self,
         value: Text,
         code: &'static str,
-        check: impl FnOnce(&str) -> Result<T, Problem>,
-    ) -> Option<Located<T>> {
-        let span = self.span(&value);
-        match check(&value.value) {
-            Ok(checked) => Some(Located::new(checked, span)),
+        check: impl FnOnce(&str) -> Result<(), Problem>,
+    ) -> Option<Located<String>> {
+        let located = self.located(value);
+        match check(&located.value) {
+            Ok(()) => Some(located),
             Err(problem) => {
-                self.problem(code, span, problem);
+                self.problem(code, located.span, problem);
                 None
             }
         }
     }
 
     pub fn date(&mut self, value: Text) -> Option<Located<Date>> {
-        self.checked(value, "bad-date", values::date)
+        let located = self.located(value);
+        match values::date(&located.value) {
+            Ok(date) => Some(Located::new(date, located.span)),
+            Err(problem) => {
+                self.problem("bad-date", located.span, problem);
+                None
+            }
+        }
     }
 
     pub fn phone(&mut self, value: Text) -> Option<Located<String>> {
-        let text = value.value.clone();
-        self.checked(value, "bad-phone", phone::check)
-            .map(|l| Located::new(text, l.span))
+        self.valid(value, "bad-phone", phone::check)
     }
 
     pub fn email(&mut self, value: Text) -> Option<Located<String>> {
-        let text = value.value.clone();
-        self.checked(value, "bad-email", values::email)
-            .map(|l| Located::new(text, l.span))
+        self.valid(value, "bad-email", values::email)
     }
 
     pub fn link(&mut self, value: Text, allowed: Links) -> Option<Located<String>> {
-        let text = value.value.clone();
-        self.checked(value, "bad-link", |t| values::link(t, allowed))
-            .map(|l| Located::new(text, l.span))
+        self.valid(value, "bad-link", |text| values::link(text, allowed))
     }
 
     pub fn id(&mut self, value: Text) -> Option<Located<String>> {
-        let text = value.value.clone();
-        self.checked(value, "bad-id", values::id)
-            .map(|l| Located::new(text, l.span))
+        self.valid(value, "bad-id", values::id)
     }
 
     /// A word from a fixed list (a tier, a client group, a risk level), with a suggestion.

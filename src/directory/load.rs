@@ -6,7 +6,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use super::check::Checker;
-use super::model::Directory;
+use super::model::{AreaSettings, Directory, Service};
 use super::service::{self, Known};
 use super::{places, raw, settings, values, yaml};
 use crate::diagnostic::{self, Diagnostic};
@@ -107,12 +107,12 @@ impl Loader<'_> {
 
     /// Settings for a missing `area.yaml`, pointing at an empty stand-in for the file so
     /// that later problems with the area still name it.
-    fn fallback_area(&mut self) -> super::model::AreaSettings {
+    fn fallback_area(&mut self) -> AreaSettings {
         let file = self.sources.add(format!("{FOLDER}/{AREA}"), "");
         settings::fallback(Span::new(file, 0, 0))
     }
 
-    fn area(&mut self) -> super::model::AreaSettings {
+    fn area(&mut self) -> AreaSettings {
         match self.parse::<raw::Area>(AREA) {
             Some((raw, file)) => settings::check(raw, &mut self.checker(file)),
             None => self.fallback_area(),
@@ -226,7 +226,7 @@ impl Loader<'_> {
         entries
     }
 
-    fn services(&mut self, known: &Known) -> Vec<super::model::Service> {
+    fn services(&mut self, known: &Known) -> Vec<Service> {
         let folder = format!("{FOLDER}/{SERVICES}");
         if !self.root.join(&folder).is_dir() {
             self.diagnostics.push(
@@ -248,12 +248,7 @@ impl Loader<'_> {
         services
     }
 
-    fn service(
-        &mut self,
-        id: &str,
-        relative: &str,
-        known: &Known,
-    ) -> Option<super::model::Service> {
+    fn service(&mut self, id: &str, relative: &str, known: &Known) -> Option<Service> {
         let file = self.read(relative)?;
         let raw = self.parse_file::<raw::Service>(file)?;
         let service = service::check(id.to_string(), raw, known, &mut self.checker(file))?;

@@ -27,7 +27,7 @@ const TIERS: [(&str, Tier); 4] = [
 /// The ids a service may refer to, from `localities.yaml` and `categories.yaml`. When a
 /// file could not be read, references to it are kept unchecked: reporting each one would
 /// only repeat the problem with the file.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Known {
     pub localities: Vec<String>,
     pub groups: Vec<String>,

@@ -196,3 +196,74 @@ pub fn printable(text: &str) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Entry {
+        name: Spanned<String>,
+        #[serde(default)]
+        count: Option<u32>,
+    }
+
+    fn file(text: &str) -> (Sources, FileId) {
+        let mut sources = Sources::new();
+        let file = sources.add("t.yaml", text);
+        (sources, file)
+    }
+
+    #[test]
+    fn spans_cover_the_value_after_wide_characters() {
+        let (sources, f) = file("# café ☕\nname: \"Café\"\n");
+        let entry: Entry = parse(&sources, f).unwrap();
+        let span = span(&sources, f, &entry.name);
+        assert_eq!(sources.slice(span), "\"Café\"");
+        assert_eq!(sources.line_column(f, span.start).line, 2);
+    }
+
+    #[test]
+    fn errors_name_the_field_and_suggest() {
+        let (sources, f) = file("name: x\ncuont: 3\n");
+        let d = parse::<Entry>(&sources, f).unwrap_err();
+        assert_eq!(d.code, "unknown-field");
+        assert_eq!(d.help.as_deref(), Some("did you mean `count`?"));
+        assert_eq!(sources.slice(d.span.unwrap()), "cuont");
+
+        let (sources, f) = file("name: x\ncount: many\n");
+        let d = parse::<Entry>(&sources, f).unwrap_err();
+        assert_eq!(d.code, "wrong-type");
+        assert_eq!(
+            d.message,
+            "wrong kind of value for `count`: expected a whole number"
+        );
+
+        let (sources, f) = file("name:\n");
+        let d = parse::<Entry>(&sources, f).unwrap_err();
+        assert_eq!(
+            (d.code, d.message.as_str()),
+            ("empty-field", "`name` is empty")
+        );
+
+        let (sources, f) = file("  # nothing\n");
+        assert_eq!(parse::<Entry>(&sources, f).unwrap_err().code, "empty-file");
+    }
+
+    #[test]
+    fn keys_are_found_on_the_line_or_above() {
+        assert_eq!(
+            key_before("a: 1\ntiers:\n  x: 1", 14),
+            Some("tiers".to_string())
+        );
+        assert_eq!(
+            key_before("  self_referral: maybe", 17),
+            Some("self_referral".to_string())
+        );
+        assert_eq!(key_before("- a", 2), None);
+    }
+}
