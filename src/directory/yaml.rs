@@ -225,6 +225,7 @@ mod tests {
         let span = span(&sources, f, &entry.name);
         assert_eq!(sources.slice(span), "\"Café\"");
         assert_eq!(sources.line_column(f, span.start).line, 2);
+        assert_eq!(entry.count, None);
     }
 
     #[test]
