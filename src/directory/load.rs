@@ -1,0 +1,294 @@
+//! Loading `directory/` from an area root: every file read, checked and cross-referenced,
+//! with every problem reported rather than the first.
+
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+use super::check::Checker;
+use super::model::{AreaSettings, Directory, Service};
+use super::service::{self, Known};
+use super::{places, raw, settings, values, yaml};
+use crate::diagnostic::{self, Diagnostic};
+use crate::source::{FileId, Sources, Span};
+use crate::suggest::did_you_mean;
+
+const FOLDER: &str = "directory";
+const AREA: &str = "area.yaml";
+const LOCALITIES: &str = "localities.yaml";
+const CATEGORIES: &str = "categories.yaml";
+const SERVICES: &str = "services";
+
+/// Loads `root/directory/`: `area.yaml`, `localities.yaml`, `categories.yaml` and every
+/// `services/*.yaml` (in file-name order), adding each file read to `sources` under its
+/// path relative to `root`. Never fails; it does its best and reports what it could not do:
+///
+/// - a missing file is an error (`missing-file`) and its part of the directory is empty;
+/// - a file that is not valid YAML of the expected shape (syntax, unknown or missing
+///   fields, wrong types) is reported once and left out: a service file then adds no service;
+/// - a value that parses but is wrong (a bad date, phone, link or id, an unknown category
+///   or locality) is reported at the value and dropped, and the rest of the file is kept;
+///   a service without a readable `reviewed` date is left out;
+/// - any other file in `directory/` or `directory/services/` is a warning
+///   (`unexpected-file`); hidden files (starting with `.`) are ignored.
+///
+/// Services are sorted by id; diagnostics are in a stable order.
+pub fn load(root: &Path, sources: &mut Sources) -> (Directory, Vec<Diagnostic>) {
+    let mut loader = Loader {
+        root,
+        sources,
+        diagnostics: Vec::new(),
+    };
+    let directory = loader.directory();
+    let mut diagnostics = loader.diagnostics;
+    diagnostic::sort(&mut diagnostics);
+    (directory, diagnostics)
+}
+
+struct Loader<'a> {
+    root: &'a Path,
+    sources: &'a mut Sources,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Loader<'_> {
+    fn directory(&mut self) -> Directory {
+        if !self.root.join(FOLDER).is_dir() {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "missing-file",
+                    format!(
+                        "there is no `{FOLDER}/` folder in `{}`",
+                        self.root.display()
+                    ),
+                )
+                .help("run the command from the area's root folder, or pass `--root`"),
+            );
+            return self.empty();
+        }
+        self.stray_files();
+        let area = self.area();
+        let places = self
+            .parse::<raw::Localities>(LOCALITIES)
+            .map(|(raw, file)| places::localities(raw, &mut self.checker(file)));
+        let categories = self
+            .parse::<Vec<raw::Category>>(CATEGORIES)
+            .map(|(raw, file)| places::categories(raw, &mut self.checker(file)));
+        let (localities_read, categories_read) = (places.is_some(), categories.is_some());
+        let (localities, groups) = places.unwrap_or_default();
+        let categories = categories.unwrap_or_default();
+        let known = Known {
+            localities: localities.iter().map(|l| l.id.value.clone()).collect(),
+            groups: groups.iter().map(|g| g.id.value.clone()).collect(),
+            categories: categories.iter().map(|c| c.id.value.clone()).collect(),
+            localities_read,
+            categories_read,
+        };
+        let mut services = self.services(&known);
+        services.sort_by(|a, b| a.id.cmp(&b.id));
+        Directory {
+            area,
+            localities,
+            groups,
+            categories,
+            services,
+        }
+    }
+
+    fn empty(&mut self) -> Directory {
+        Directory {
+            area: self.fallback_area(),
+            localities: Vec::new(),
+            groups: Vec::new(),
+            categories: Vec::new(),
+            services: Vec::new(),
+        }
+    }
+
+    /// Settings for a missing `area.yaml`, pointing at an empty stand-in for the file so
+    /// that later problems with the area still name it.
+    fn fallback_area(&mut self) -> AreaSettings {
+        let file = self.sources.add(format!("{FOLDER}/{AREA}"), "");
+        settings::fallback(Span::new(file, 0, 0))
+    }
+
+    fn area(&mut self) -> AreaSettings {
+        match self.parse::<raw::Area>(AREA) {
+            Some((raw, file)) => settings::check(raw, &mut self.checker(file)),
+            None => self.fallback_area(),
+        }
+    }
+
+    fn checker(&mut self, file: FileId) -> Checker<'_> {
+        Checker {
+            sources: self.sources,
+            file,
+            diagnostics: &mut self.diagnostics,
+        }
+    }
+
+    /// Reads and parses `directory/<name>`; reports a missing or broken file.
+    fn parse<T: serde::de::DeserializeOwned>(&mut self, name: &str) -> Option<(T, FileId)> {
+        let relative = format!("{FOLDER}/{name}");
+        if !self.root.join(&relative).is_file() {
+            self.diagnostics.push(
+                Diagnostic::error("missing-file", format!("`{relative}` is missing")).help(
+                    format!("create `{relative}`; the README describes what it holds"),
+                ),
+            );
+            return None;
+        }
+        let file = self.read(&relative)?;
+        self.parse_file(file).map(|raw| (raw, file))
+    }
+
+    fn parse_file<T: serde::de::DeserializeOwned>(&mut self, file: FileId) -> Option<T> {
+        yaml::parse(self.sources, file)
+            .map_err(|d| self.diagnostics.push(*d))
+            .ok()
+    }
+
+    /// Reads a file into `sources`; reports unreadable files and text that is not UTF-8.
+    fn read(&mut self, relative: &str) -> Option<FileId> {
+        let bytes = match std::fs::read(self.root.join(relative)) {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                self.diagnostics.push(Diagnostic::error(
+                    "unreadable-file",
+                    format!("`{relative}` cannot be read: {error}"),
+                ));
+                return None;
+            }
+        };
+        match String::from_utf8(bytes) {
+            Ok(text) => Some(self.sources.add(relative, text)),
+            Err(error) => {
+                let at = error.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+                let end = text
+                    .get(at..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(at, |c| at + c.len_utf8());
+                let file = self.sources.add(relative, text);
+                self.diagnostics.push(
+                    Diagnostic::error("not-utf8", format!("`{relative}` is not UTF-8 text"))
+                        .at(Span::new(file, at, end))
+                        .label("not a UTF-8 character")
+                        .help("save the file as UTF-8 text"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Warns about files in `directory/` that the loader does not read.
+    fn stray_files(&mut self) {
+        let expected = [AREA, LOCALITIES, CATEGORIES, SERVICES];
+        for (name, is_dir) in self.entries(FOLDER) {
+            if expected.contains(&name.as_str()) && (is_dir == (name == SERVICES)) {
+                continue;
+            }
+            let help = did_you_mean(&name, expected).map_or_else(
+                || "move or delete it: `directory/` holds only area.yaml, localities.yaml, categories.yaml and services/".to_string(),
+                |h| format!("{h} (rename it)"),
+            );
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "unexpected-file",
+                    format!("`{FOLDER}/{name}` is not a directory file and is ignored"),
+                )
+                .help(help),
+            );
+        }
+    }
+
+    /// Names of the entries of a folder under the root, sorted, without hidden ones.
+    fn entries(&mut self, relative: &str) -> Vec<(String, bool)> {
+        let mut entries = Vec::new();
+        for entry in WalkDir::new(self.root.join(relative))
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+        {
+            match entry {
+                Ok(entry) => {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    if !name.starts_with('.') {
+                        entries.push((name, entry.file_type().is_dir()));
+                    }
+                }
+                Err(error) => self.diagnostics.push(Diagnostic::error(
+                    "unreadable-file",
+                    format!("`{relative}` cannot be read: {error}"),
+                )),
+            }
+        }
+        entries
+    }
+
+    fn services(&mut self, known: &Known) -> Vec<Service> {
+        let folder = format!("{FOLDER}/{SERVICES}");
+        if !self.root.join(&folder).is_dir() {
+            self.diagnostics.push(
+                Diagnostic::error("missing-file", format!("the folder `{folder}/` is missing"))
+                    .help(format!(
+                        "create `{folder}/` with one `<id>.yaml` file per service"
+                    )),
+            );
+            return Vec::new();
+        }
+        let mut services = Vec::new();
+        for (name, is_dir) in self.entries(&folder) {
+            let relative = format!("{folder}/{name}");
+            match name.strip_suffix(".yaml").filter(|_| !is_dir) {
+                Some(id) => services.extend(self.service(id, &relative, known)),
+                None => self.unexpected_service_file(&relative, &name, is_dir),
+            }
+        }
+        services
+    }
+
+    fn service(&mut self, id: &str, relative: &str, known: &Known) -> Option<Service> {
+        let file = self.read(relative)?;
+        let raw = self.parse_file::<raw::Service>(file)?;
+        let service = service::check(id.to_string(), raw, known, &mut self.checker(file))?;
+        if let Err(problem) = values::id(id) {
+            let help = values::suggested_id(id).map_or_else(
+                || {
+                    "rename the file: service ids use lowercase letters, digits and hyphens"
+                        .to_string()
+                },
+                |fixed| format!("rename it to `{fixed}.yaml`"),
+            );
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "bad-id",
+                    format!(
+                        "the file name of `{relative}` is not a valid service id: {}",
+                        problem.message
+                    ),
+                )
+                .help(help),
+            );
+            return None;
+        }
+        Some(service)
+    }
+
+    fn unexpected_service_file(&mut self, relative: &str, name: &str, is_dir: bool) {
+        let help = match name.strip_suffix(".yml") {
+            Some(stem) if !is_dir => {
+                format!("service files end in `.yaml`: rename it to `{stem}.yaml`")
+            }
+            _ => "only `<id>.yaml` service files belong here; move or delete it".to_string(),
+        };
+        let what = if is_dir { "folder" } else { "file" };
+        self.diagnostics.push(
+            Diagnostic::warning(
+                "unexpected-file",
+                format!("the {what} `{relative}` is not a service file and is ignored"),
+            )
+            .help(help),
+        );
+    }
+}
