@@ -39,24 +39,27 @@ const WARDS: [&str; 14] = [
 /// (service, categories), as the example area's directory files them.
 const SERVICES: [(&str, &[&str]); 23] = [
     ("advocacy-support", &["advocacy"]),
-    ("butterfly-programme", &["group-work"]),
+    ("butterfly-programme", &["group-work", "counselling"]),
     ("childrens-groupwork", &["children", "group-work"]),
     ("childrens-social-care", &["children"]),
-    ("court-idva", &["advocacy", "risk-management"]),
+    ("court-idva", &["advocacy"]),
     ("cyp-idva", &["advocacy", "children"]),
-    ("da-counselling", &["counselling"]),
+    ("da-counselling", &["counselling", "sexual-violence"]),
     (
         "forced-marriage-helpline",
         &["helplines", "honour-based-violence"],
     ),
-    ("idva", &["advocacy", "risk-management"]),
-    ("isva", &["advocacy", "sexual-violence"]),
-    ("marac", &["risk-management"]),
+    (
+        "idva",
+        &["advocacy", "risk-management", "honour-based-violence"],
+    ),
+    ("isva", &["sexual-violence", "advocacy"]),
+    ("marac", &["risk-management", "honour-based-violence"]),
     ("national-helpline", &["helplines"]),
     ("perpetrator-helpline", &["helplines", "perpetrators"]),
-    ("perpetrator-programme", &["group-work", "perpetrators"]),
+    ("perpetrator-programme", &["perpetrators"]),
     ("police-dau", &["risk-management"]),
-    ("probation-programmes", &["group-work", "perpetrators"]),
+    ("probation-programmes", &["perpetrators"]),
     ("refuge", &["refuge"]),
     ("sanctuary-scheme", &["housing-safety"]),
     ("sarc", &["sexual-violence"]),
@@ -471,7 +474,7 @@ broken!(
     "pathway High_Risk \"t\" because \"r\" refer marac\n"
 );
 broken!(
-    test_without_is,
+    missing_is,
     "pathway p \"t\" because \"r\" when risk high refer marac\n"
 );
 broken!(
@@ -656,8 +659,15 @@ fn the_example_rules_resolve_cleanly() {
     ] {
         assert!(!referred.contains(never), "{never} is referred to directly");
     }
-    assert!(
-        set.eligibility.requires.is_empty(),
+    let requirements: Vec<_> = set
+        .eligibility
+        .requires
+        .iter()
+        .map(|(r, _)| r.value.as_str())
+        .collect();
+    assert_eq!(
+        requirements,
+        ["dash-completed"],
         "nothing establishes a court order"
     );
 }

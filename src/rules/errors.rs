@@ -270,7 +270,7 @@ pub fn from_pest(error: &Error<Rule>, file: FileId, offset: usize, source: &str)
             ),
         )
         .at(span(found))
-        .label(format!("expected {} here", expected.phrase())),
+        .label(format!("expected {} here", expected.short_phrase())),
         None => {
             let place = previous.map_or(Span::new(file, offset, offset), span);
             Diagnostic::error(
@@ -281,7 +281,7 @@ pub fn from_pest(error: &Error<Rule>, file: FileId, offset: usize, source: &str)
                 ),
             )
             .at(place)
-            .label(format!("expected {} after this", expected.phrase()))
+            .label(format!("expected {} after this", expected.short_phrase()))
         }
     };
     let previous = previous.map_or("", |p| p.text);
@@ -409,6 +409,15 @@ impl Expected {
             None => "something else".to_string(),
             Some((last, [])) => (*last).to_string(),
             Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        }
+    }
+
+    /// The phrase for a label, where the full list would not fit.
+    fn short_phrase(&self) -> String {
+        if self.wants_answer_kind() {
+            "the kind of answer".to_string()
+        } else {
+            self.phrase()
         }
     }
 
