@@ -77,7 +77,7 @@ var Pathways = (function () {
   if (!root || !source || !window.addEventListener) return;
   var data = JSON.parse(source.textContent);
   var diagram = data.diagram;
-  var siteTitle = document.title.split(" - ").pop();
+  var siteTitle = root.getAttribute("data-title");
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -298,6 +298,9 @@ var Pathways = (function () {
   window.addEventListener("beforeprint", function () {
     Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
   });
-  window.addEventListener("hashchange", render);
+  /* Fragments that are not answers (the skip link's #main) are left to the browser. */
+  window.addEventListener("hashchange", function () {
+    if (location.hash.length < 2 || location.hash.indexOf("=") >= 0) render();
+  });
   render();
 })();
