@@ -163,7 +163,7 @@ mod tests {
             serves: vec![at(Client::Victims)],
             risk_levels: vec![],
             ages: None,
-            localities: if i % 4 == 0 {
+            localities: if i.is_multiple_of(4) {
                 Coverage::Anywhere(span)
             } else {
                 Coverage::Listed(vec![
@@ -184,7 +184,7 @@ mod tests {
                 website: None,
                 address: Some(Address {
                     text: "12 Secret Street, PO1 1AA".into(),
-                    confidential: i % 2 == 0,
+                    confidential: i.is_multiple_of(2),
                     span,
                 }),
             },
