@@ -7,8 +7,9 @@
 //! (scenario tests) → [`site`] and [`cli`].
 
 pub mod diagnostic;
-pub mod source;
-pub mod suggest;
 pub mod directory;
 pub mod rules;
 pub mod synthetic;
+pub mod site;
+pub mod source;
+pub mod suggest;

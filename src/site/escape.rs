@@ -1,0 +1,180 @@
+//! Escaping the site needs beyond tera's HTML autoescape: JSON inside `<script>`
+//! elements, and links built only from validated phone numbers, emails and web addresses.
+//!
+//! Tera escapes `& < > " '` in every `{{ }}` of a `.html` template, which makes text and
+//! quoted attribute values safe; it cannot make a URL safe (`javascript:` survives HTML
+//! escaping), so every `href` the site writes from directory data comes from here.
+
+use std::fmt::Write as _;
+
+/// Serialises JSON for a `<script type="application/json">` element: `<`, `>` and `&`
+/// become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or `<!--` can end or confuse
+/// the element), and U+2028/U+2029 are escaped for old JavaScript parsers. The result
+/// is still the same JSON value.
+pub fn safe_json_for_script(value: &serde_json::Value) -> String {
+    let json = value.to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// A `tel:` link for a phone number written with digits, spaces, brackets, dashes and
+/// an optional leading `+`; `None` for anything else.
+pub fn tel_href(phone: &str) -> Option<String> {
+    let (plus, rest) = match phone.trim().strip_prefix('+') {
+        Some(rest) => ("+", rest),
+        None => ("", phone.trim()),
+    };
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || " ()-".contains(c))
+    {
+        return None;
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() >= 3).then(|| format!("tel:{plus}{digits}"))
+}
+
+/// Whether `email` is a plain address (`local@domain.tld`) safe to put in a `mailto:`.
+pub fn is_plain_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._+-".contains(c);
+    !local.is_empty()
+        && local.chars().all(allowed)
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
+}
+
+/// A `mailto:` link, with an optional subject (percent-encoded); `None` when the
+/// address is not a plain email address.
+pub fn mailto_href(email: &str, subject: Option<&str>) -> Option<String> {
+    if !is_plain_email(email) {
+        return None;
+    }
+    Some(match subject {
+        Some(subject) => format!("mailto:{email}?subject={}", percent_encode(subject)),
+        None => format!("mailto:{email}"),
+    })
+}
+
+/// The address itself when it is an `https://` or `http://` URL with a host and no
+/// spaces, quotes or angle brackets; `None` otherwise (`javascript:`, `data:`, ...).
+pub fn web_href(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let host_ok = rest
+        .split(['/', '?', '#'])
+        .next()
+        .is_some_and(|host| !host.is_empty());
+    let chars_ok = url
+        .chars()
+        .all(|c| c.is_ascii_graphic() && !"\"'<>\\`{}|^".contains(c));
+    (host_ok && chars_ok).then(|| url.to_string())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn script_json_cannot_close_the_script_element() {
+        let value = json!({"name": "</script><script>alert(1)</script>"});
+        let safe = safe_json_for_script(&value);
+        assert!(!safe.contains("</script"), "{safe}");
+        assert!(!safe.contains('<'));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
+    }
+
+    #[test]
+    fn script_json_escapes_comment_openers_and_ampersands() {
+        let value = json!(["<!--", "-->", "a & b"]);
+        let safe = safe_json_for_script(&value);
+        assert_eq!(safe, r#"["\u003c!--","--\u003e","a \u0026 b"]"#);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
+    }
+
+    #[test]
+    fn script_json_escapes_line_and_paragraph_separators() {
+        let value = json!("a\u{2028}b\u{2029}c");
+        let safe = safe_json_for_script(&value);
+        assert_eq!(safe, r#""a\u2028b\u2029c""#);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
+    }
+
+    #[test]
+    fn tel_links_keep_only_digits() {
+        assert_eq!(tel_href("01632 960000").unwrap(), "tel:01632960000");
+        assert_eq!(
+            tel_href("+44 (0)1632 960-001").unwrap(),
+            "tel:+4401632960001"
+        );
+        assert_eq!(tel_href("javascript:alert(1)"), None);
+        assert_eq!(tel_href("0800\" onclick=\"x"), None);
+    }
+
+    #[test]
+    fn mailto_subject_is_percent_encoded() {
+        assert_eq!(
+            mailto_href(
+                "pathways@example.org",
+                Some("Change to service: marac & co")
+            )
+            .unwrap(),
+            "mailto:pathways@example.org?subject=Change%20to%20service%3A%20marac%20%26%20co"
+        );
+        assert_eq!(mailto_href("a@b.org?cc=x@y.org", None), None);
+        assert_eq!(mailto_href("not an email", None), None);
+    }
+
+    #[test]
+    fn only_web_addresses_become_links() {
+        assert_eq!(
+            web_href("https://www.example.org/refer?x=1").unwrap(),
+            "https://www.example.org/refer?x=1"
+        );
+        assert_eq!(web_href("javascript:alert(1)"), None);
+        assert_eq!(web_href("https://"), None);
+        assert_eq!(web_href("https://example.org/\"><script>"), None);
+        assert_eq!(web_href("data:text/html,hi"), None);
+    }
+}

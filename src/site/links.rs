@@ -1,0 +1,198 @@
+//! The internal link checker: every `href` and `src` in the built HTML that points
+//! inside the site must resolve to a file the build wrote, and a `#fragment` to an
+//! `id` on that page. Links to other sites are only allowed with the schemes the site
+//! writes (`https`, `http`, `mailto`, `tel`); anything else (`javascript:`) is an error.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::diagnostic::Diagnostic;
+use crate::site::output::SiteFiles;
+
+const EXTERNAL: [&str; 4] = ["https://", "http://", "mailto:", "tel:"];
+
+/// Checks every HTML file's links; one diagnostic per broken link, in page order.
+pub fn check_links(files: &SiteFiles) -> Vec<Diagnostic> {
+    let html: Vec<(&str, String)> = files
+        .iter()
+        .filter(|(path, _)| path.ends_with(".html"))
+        .map(|(path, bytes)| (path, String::from_utf8_lossy(bytes).into_owned()))
+        .collect();
+    let ids: BTreeMap<&str, BTreeSet<String>> = html
+        .iter()
+        .map(|(path, text)| (*path, attribute_values(text, "id").into_iter().collect()))
+        .collect();
+    let mut problems = Vec::new();
+    for (page, text) in &html {
+        let mut links = attribute_values(text, "href");
+        links.extend(attribute_values(text, "src"));
+        for link in links {
+            if let Some(problem) = check_link(files, &ids, page, &link) {
+                problems.push(problem);
+            }
+        }
+    }
+    problems
+}
+
+fn check_link(
+    files: &SiteFiles,
+    ids: &BTreeMap<&str, BTreeSet<String>>,
+    page: &str,
+    link: &str,
+) -> Option<Diagnostic> {
+    if EXTERNAL.iter().any(|scheme| link.starts_with(scheme)) {
+        return None;
+    }
+    if has_scheme(link) || link.starts_with("//") {
+        return Some(
+            Diagnostic::error(
+                "site-unsafe-link",
+                format!("`{page}` has a link to `{link}`, which is not a web, email or phone link"),
+            )
+            .help("links from the directory must be https:// addresses, emails or phone numbers"),
+        );
+    }
+    let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
+    let path = path.split('?').next().unwrap_or(path);
+    let target = if path.is_empty() {
+        Some(page.to_string())
+    } else {
+        resolve(page, path)
+    };
+    let found = target.as_deref().filter(|t| files.contains(t));
+    let missing_fragment = found.is_some_and(|t| {
+        !fragment.is_empty() && ids.get(t).is_none_or(|set| !set.contains(fragment))
+    });
+    if found.is_some() && !missing_fragment {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            "site-broken-link",
+            format!("`{page}` links to `{link}`, which the build did not write"),
+        )
+        .help("a template links to a page or anchor that does not exist; check the template and the `root` prefix"),
+    )
+}
+
+/// `scheme:` before any `/`, `?` or `#`.
+fn has_scheme(link: &str) -> bool {
+    link.split(['/', '?', '#'])
+        .next()
+        .is_some_and(|first| first.contains(':'))
+}
+
+/// The site path `link` (relative to `page`'s directory) names, or `None` if it
+/// leaves the site. A path ending in `/` means its `index.html`.
+fn resolve(page: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    if link.starts_with('/') {
+        parts.clear();
+    }
+    for part in link.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    let mut path = parts.join("/");
+    if link.ends_with('/') || path.is_empty() {
+        path.push_str(if path.is_empty() {
+            "index.html"
+        } else {
+            "/index.html"
+        });
+    }
+    Some(path)
+}
+
+/// Values of `name="..."` attributes, with the HTML escapes tera writes undone.
+fn attribute_values(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .filter_map(|(at, _)| {
+            let rest = html.get(at + needle.len()..)?;
+            let end = rest.find('"')?;
+            rest.get(..end).map(unescape)
+        })
+        .collect()
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn site(pages: &[(&str, &str)]) -> SiteFiles {
+        let mut files = SiteFiles::new();
+        for (path, content) in pages {
+            files.add(path, *content).unwrap();
+        }
+        files
+    }
+
+    fn broken(files: &SiteFiles) -> Vec<String> {
+        check_links(files).into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn relative_links_resolve_against_the_page() {
+        let files = site(&[
+            (
+                "index.html",
+                r##"<a href="services/a.html">A</a> <a href="#main">skip</a><main id="main">"##,
+            ),
+            (
+                "services/a.html",
+                r##"<link href="../static/site.css"><a href="../map.html#pathway-x">x</a>"##,
+            ),
+            (
+                "map.html",
+                r##"<h2 id="pathway-x">X</h2><a href="./">home</a>"##,
+            ),
+            ("static/site.css", "body{}"),
+        ]);
+        assert_eq!(broken(&files), Vec::<String>::new());
+    }
+
+    #[test]
+    fn missing_pages_and_anchors_are_reported() {
+        let files = site(&[
+            (
+                "index.html",
+                r##"<a href="nowhere.html">x</a><a href="map.html#gone">y</a><script src="../../x.js"></script>"##,
+            ),
+            ("map.html", r##"<h2 id="here">X</h2>"##),
+        ]);
+        assert_eq!(
+            broken(&files),
+            [
+                "`index.html` links to `nowhere.html`, which the build did not write",
+                "`index.html` links to `map.html#gone`, which the build did not write",
+                "`index.html` links to `../../x.js`, which the build did not write",
+            ]
+        );
+    }
+
+    #[test]
+    fn external_links_pass_and_other_schemes_fail() {
+        let files = site(&[(
+            "index.html",
+            r##"<a href="https://example.org/">w</a><a href="mailto:a@example.org?subject=x&amp;y">m</a><a href="tel:01632960000">t</a><a href="javascript:alert(1)">j</a><a href="//evil.example">e</a>"##,
+        )]);
+        let codes: Vec<_> = check_links(&files).iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["site-unsafe-link", "site-unsafe-link"]);
+    }
+}

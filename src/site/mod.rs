@@ -1,0 +1,276 @@
+//! The static site: tera templates from `site/templates/` (an area may restyle them),
+//! assets from `site/static/`, rendered into [`output::SiteFiles`] in memory, checked
+//! ([`links::check_links`]) and only then written, all at once ([`output::write_site`]).
+//!
+//! Safety of directory text: tera escapes every `{{ }}` in `.html` templates (set
+//! explicitly in [`Templates::load`]), which covers text and quoted attributes; links
+//! come only from [`escape`]'s validating builders; JSON in pages goes through
+//! [`escape::safe_json_for_script`]. Links between pages are relative (each page gets
+//! a `root` prefix from [`root_for`]) so the site works from `file://` as well as a server.
+
+pub mod escape;
+pub mod links;
+pub mod output;
+pub mod search;
+
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::directory::model::AreaSettings;
+
+/// The area's templates. Files whose names start with `_` are partials, included by
+/// pages; every other file is a page template.
+pub struct Templates {
+    tera: tera::Tera,
+}
+
+impl Templates {
+    /// Loads `dir/*.html`, with HTML autoescaping on for all of them.
+    pub fn load(dir: &Path) -> Result<Templates, Box<Diagnostic>> {
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html"]);
+        let glob = dir.join("*.html");
+        tera.load_from_glob(&glob.to_string_lossy())
+            .map_err(|e| template_error(&dir.display().to_string(), &e))?;
+        Ok(Templates { tera })
+    }
+
+    /// Renders one page template.
+    pub fn render(
+        &self,
+        template: &str,
+        context: &tera::Context,
+    ) -> Result<String, Box<Diagnostic>> {
+        self.tera
+            .render(template, context)
+            .map_err(|e| template_error(template, &e))
+    }
+
+    /// Page templates (not partials), sorted.
+    pub fn pages(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self
+            .tera
+            .get_template_names()
+            .filter(|name| !name.starts_with('_'))
+            .collect();
+        names.sort_unstable();
+        names
+    }
+}
+
+fn template_error(template: &str, error: &tera::Error) -> Box<Diagnostic> {
+    // Tera's message names the template, line and column; its source chain has the cause.
+    let mut message = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        message.push_str(&format!(": {inner}"));
+        cause = inner.source();
+    }
+    Box::new(
+        Diagnostic::error(
+            "site-template-error",
+            format!("the site template `{template}` failed: {message}"),
+        )
+        .help("fix the template in `site/templates/`; the previous site was left as it was"),
+    )
+}
+
+/// What every page knows about the area (the template variable `site`).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct SiteSettings {
+    pub title: String,
+    /// The area's name, e.g. "Portsmouth".
+    pub area: String,
+    pub example_data: bool,
+    /// The neutral site "Exit this page" goes to (validated `https://`).
+    pub exit_url: String,
+    /// The feedback email address.
+    pub feedback: String,
+    pub helpline: Option<HelplineView>,
+    /// The reference date in words, e.g. "1 October 2012".
+    pub as_of: String,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct HelplineView {
+    pub name: String,
+    pub phone: String,
+    /// A `tel:` link.
+    pub tel: String,
+    pub hours: String,
+}
+
+impl SiteSettings {
+    /// Checks the settings the site turns into links; every problem is reported.
+    pub fn new(area: &AreaSettings, as_of: Date) -> Result<SiteSettings, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let exit_url = escape::web_href(&area.exit_url).filter(|u| u.starts_with("https://"));
+        if exit_url.is_none() {
+            problems.push(area_problem(
+                area,
+                "site-bad-exit-url",
+                format!(
+                    "the exit address `{}` is not an https:// address",
+                    area.exit_url
+                ),
+                "set `exit_url` to a neutral https:// page, such as a weather or news site",
+            ));
+        }
+        if !escape::is_plain_email(&area.feedback) {
+            problems.push(area_problem(
+                area,
+                "site-bad-feedback-email",
+                format!(
+                    "the feedback address `{}` is not an email address",
+                    area.feedback
+                ),
+                "set `feedback` to an address such as `pathways@example.org`",
+            ));
+        }
+        let helpline = area.helpline.as_ref().and_then(|h| {
+            let tel = escape::tel_href(&h.phone);
+            if tel.is_none() {
+                problems.push(area_problem(
+                    area,
+                    "site-bad-helpline-phone",
+                    format!("the helpline number `{}` is not a phone number", h.phone),
+                    "write the number with digits and spaces, such as `0808 157 0000`",
+                ));
+            }
+            tel.map(|tel| HelplineView {
+                name: h.name.clone(),
+                phone: h.phone.clone(),
+                tel,
+                hours: h.hours.clone(),
+            })
+        });
+        match exit_url {
+            Some(exit_url) if problems.is_empty() => Ok(SiteSettings {
+                title: area.title.clone(),
+                area: area.name.clone(),
+                example_data: area.example_data,
+                exit_url,
+                feedback: area.feedback.clone(),
+                helpline,
+                as_of: long_date(as_of),
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+fn area_problem(
+    area: &AreaSettings,
+    code: &'static str,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    Diagnostic::error(code, message)
+        .at(area.span)
+        .label("in this file")
+        .help(help)
+}
+
+/// A date as people write it: "1 October 2012".
+pub fn long_date(date: Date) -> String {
+    date.strftime("%-d %B %Y").to_string()
+}
+
+/// The prefix that leads from a page back to the site root: `""` for `index.html`,
+/// `"../"` for `services/marac.html`.
+pub fn root_for(page: &str) -> String {
+    "../".repeat(page.matches('/').count())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::directory::model::Helpline;
+    use crate::source::{FileId, Span};
+
+    fn area() -> AreaSettings {
+        AreaSettings {
+            name: "Portsmouth".into(),
+            title: "Portsmouth domestic abuse pathways".into(),
+            feedback: "pathways@example.org".into(),
+            as_of: None,
+            example_data: true,
+            exit_url: "https://www.example.org/weather".into(),
+            helpline: Some(Helpline {
+                name: "National helpline".into(),
+                phone: "0808 157 0000".into(),
+                hours: "Any time".into(),
+            }),
+            span: Span::new(FileId(0), 0, 1),
+        }
+    }
+
+    #[test]
+    fn settings_keep_validated_links() {
+        let settings = SiteSettings::new(&area(), Date::constant(2012, 10, 1)).unwrap();
+        assert_eq!(settings.as_of, "1 October 2012");
+        assert_eq!(settings.helpline.unwrap().tel, "tel:08081570000");
+    }
+
+    #[test]
+    fn every_unsafe_setting_is_reported() {
+        let mut bad = area();
+        bad.exit_url = "javascript:alert(1)".into();
+        bad.feedback = "nobody".into();
+        bad.helpline.as_mut().unwrap().phone = "call us".into();
+        let codes: Vec<_> = SiteSettings::new(&bad, Date::constant(2012, 10, 1))
+            .unwrap_err()
+            .iter()
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                "site-bad-exit-url",
+                "site-bad-feedback-email",
+                "site-bad-helpline-phone"
+            ]
+        );
+    }
+
+    #[test]
+    fn root_prefix_counts_directories() {
+        assert_eq!(root_for("index.html"), "");
+        assert_eq!(root_for("services/marac.html"), "../");
+        assert_eq!(root_for("finder/n/3.html"), "../../");
+    }
+
+    /// Autoescape is on for `.html` templates, in text and in attributes.
+    #[test]
+    fn html_templates_escape_directory_text() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("page.html"),
+            r#"<p title="{{ text }}">{{ text }}</p>"#,
+        )
+        .unwrap();
+        let templates = Templates::load(tmp.path()).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("text", r#""><script>alert('x')</script>&"#);
+        assert_eq!(
+            templates.render("page.html", &context).unwrap(),
+            "<p title=\"&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;\">&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;</p>"
+        );
+    }
+
+    #[test]
+    fn template_errors_are_diagnostics() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("page.html"), "{{ missing.field }}").unwrap();
+        let templates = Templates::load(tmp.path()).unwrap();
+        let error = templates
+            .render("page.html", &tera::Context::new())
+            .unwrap_err();
+        assert_eq!(error.code, "site-template-error");
+        assert!(error.message.contains("page.html"), "{}", error.message);
+    }
+}

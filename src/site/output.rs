@@ -1,0 +1,269 @@
+//! The built site in memory, and writing it to disk all at once: files go into a
+//! temporary directory beside the output, which replaces the output only when every
+//! file was written. On any failure the previous site stays exactly as it was.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+/// Every file of a built site, by path relative to the site root (`/`-separated).
+/// Kept in memory so links can be checked before anything is written, and so
+/// `serve` can answer from it.
+#[derive(Clone, Debug, Default)]
+pub struct SiteFiles {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl SiteFiles {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file. Paths are relative, `/`-separated, with no empty, `.` or `..`
+    /// part; a path added twice is a build bug, reported rather than overwritten.
+    pub fn add(&mut self, path: &str, content: impl Into<Vec<u8>>) -> Result<(), Box<Diagnostic>> {
+        let valid = !path.is_empty()
+            && path.split('/').all(|part| {
+                !part.is_empty() && part != "." && part != ".." && !part.contains('\\')
+            });
+        if !valid {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "site-bad-path",
+                    format!("the site cannot contain a file at `{path}`"),
+                )
+                .help("page paths are relative, `/`-separated, without `.` or `..`"),
+            ));
+        }
+        if self
+            .files
+            .insert(path.to_string(), content.into())
+            .is_some()
+        {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "site-duplicate-path",
+                    format!("two pages of the site would both be written to `{path}`"),
+                )
+                .help("give each service, category and locality a distinct id"),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+    }
+
+    /// Files in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, c)| (p.as_str(), c.as_slice()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Writes the site to `out`, replacing whatever was there only once every file is
+/// written: into `.NAME.building` beside `out`, then `out` is renamed to `.NAME.old`,
+/// the new directory renamed to `out`, and the old one deleted.
+pub fn write_site(files: &SiteFiles, out: &Path) -> Result<(), Box<Diagnostic>> {
+    let (building, old) = sibling_paths(out)?;
+    remove_if_present(&building).map_err(|e| write_failed(&building, &e))?;
+    if let Err(e) = write_all(files, &building) {
+        // Best effort: the error that matters is the write that failed.
+        let _ = fs::remove_dir_all(&building);
+        return Err(e);
+    }
+    swap_in(&building, out, &old)
+}
+
+fn sibling_paths(out: &Path) -> Result<(PathBuf, PathBuf), Box<Diagnostic>> {
+    let name = out.file_name().and_then(|n| n.to_str()).ok_or_else(|| {
+        Box::new(
+            Diagnostic::error(
+                "site-bad-output",
+                format!("`{}` cannot be the site's output directory", out.display()),
+            )
+            .help("name a directory, such as `public`"),
+        )
+    })?;
+    let parent = out.parent().unwrap_or(Path::new(""));
+    Ok((
+        parent.join(format!(".{name}.building")),
+        parent.join(format!(".{name}.old")),
+    ))
+}
+
+fn write_all(files: &SiteFiles, dir: &Path) -> Result<(), Box<Diagnostic>> {
+    fs::create_dir_all(dir).map_err(|e| write_failed(dir, &e))?;
+    for (path, content) in files.iter() {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| write_failed(parent, &e))?;
+        }
+        fs::write(&target, content).map_err(|e| write_failed(&target, &e))?;
+    }
+    Ok(())
+}
+
+fn swap_in(building: &Path, out: &Path, old: &Path) -> Result<(), Box<Diagnostic>> {
+    remove_if_present(old).map_err(|e| write_failed(old, &e))?;
+    let had_old = out.exists();
+    if had_old {
+        fs::rename(out, old).map_err(|e| {
+            let _ = fs::remove_dir_all(building);
+            write_failed(out, &e)
+        })?;
+    }
+    if let Err(e) = fs::rename(building, out) {
+        if had_old {
+            // Put the previous site back; the new one is discarded.
+            let _ = fs::rename(old, out);
+        }
+        let _ = fs::remove_dir_all(building);
+        return Err(write_failed(out, &e));
+    }
+    // The new site is in place; a stale `.old` left behind is harmless and removed next time.
+    let _ = remove_if_present(old);
+    Ok(())
+}
+
+fn remove_if_present(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+fn write_failed(path: &Path, error: &io::Error) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            "site-write-failed",
+            format!("could not write `{}`: {error}", path.display()),
+        )
+        .help("check the output directory is writable; the previous site was left as it was"),
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn site(pages: &[(&str, &str)]) -> SiteFiles {
+        let mut files = SiteFiles::new();
+        for (path, content) in pages {
+            files.add(path, content.as_bytes()).unwrap();
+        }
+        files
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = walkdir::WalkDir::new(dir)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn writes_a_new_site_and_replaces_an_old_one_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(
+            &site(&[("index.html", "one"), ("old/gone.html", "x")]),
+            &out,
+        )
+        .unwrap();
+        write_site(
+            &site(&[("index.html", "two"), ("services/a.html", "a")]),
+            &out,
+        )
+        .unwrap();
+        assert_eq!(listing(&out), ["index.html", "services/a.html"]);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        let siblings: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            siblings,
+            ["public"],
+            "no temporary directory is left behind"
+        );
+    }
+
+    /// A file that cannot be written (here: `a` is a file, so `a/b.html` cannot be)
+    /// fails the build after other files were written; the old site is untouched.
+    #[test]
+    fn a_failed_write_leaves_the_old_site_intact() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&site(&[("index.html", "old")]), &out).unwrap();
+        let failing = site(&[("a", "file"), ("a/b.html", "page"), ("index.html", "new")]);
+        let error = write_site(&failing, &out).unwrap_err();
+        assert_eq!(error.code, "site-write-failed");
+        assert_eq!(listing(&out), ["index.html"]);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        let siblings: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(siblings, ["public"], "the partial build is removed");
+    }
+
+    #[test]
+    fn a_failed_first_build_writes_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        assert!(write_site(&site(&[("a", "file"), ("a/b.html", "page")]), &out).is_err());
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn leftovers_of_an_interrupted_build_are_cleared() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir_all(tmp.path().join(".public.building/stale")).unwrap();
+        fs::create_dir_all(tmp.path().join(".public.old")).unwrap();
+        write_site(&site(&[("index.html", "new")]), &out).unwrap();
+        assert_eq!(listing(&out), ["index.html"]);
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn paths_escaping_the_site_are_refused() {
+        let mut files = SiteFiles::new();
+        for bad in ["", "../x.html", "/etc/x", "a//b", "a/./b", "a\\b"] {
+            assert_eq!(
+                files.add(bad, "x").unwrap_err().code,
+                "site-bad-path",
+                "{bad}"
+            );
+        }
+        files.add("a.html", "x").unwrap();
+        assert_eq!(
+            files.add("a.html", "y").unwrap_err().code,
+            "site-duplicate-path"
+        );
+    }
+}
