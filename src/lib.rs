@@ -7,7 +7,8 @@
 //! (scenario tests) → [`site`] and [`cli`].
 
 pub mod diagnostic;
+pub mod directory;
+pub mod engine;
+pub mod rules;
 pub mod source;
 pub mod suggest;
-pub mod directory;
-pub mod rules;
