@@ -121,7 +121,11 @@ impl Diagnostic {
             let start = sources.line_column(span.file, span.start);
             let end = sources.line_column(span.file, span.end);
             JsonSpan {
-                file: sources.path(span.file).display().to_string().replace('\\', "/"),
+                file: sources
+                    .path(span.file)
+                    .display()
+                    .to_string()
+                    .replace('\\', "/"),
                 line: start.line,
                 column: start.column,
                 end_line: end.line,
@@ -249,7 +253,7 @@ impl View {
             } else {
                 view.related.push(View {
                     message: label.clone(),
-                            severity: miette::Severity::Advice,
+                    severity: miette::Severity::Advice,
                     help: None,
                     source: named(sources, *other),
                     labels: vec![LabeledSpan::new_primary_with_span(None, *other)],
@@ -327,7 +331,10 @@ mod tests {
     #[test]
     fn renders_file_line_column_source_and_help() {
         let mut sources = Sources::new();
-        let f = sources.add("directory/services/x.yaml", "name: X\nlocalities: [hilsee]\n");
+        let f = sources.add(
+            "directory/services/x.yaml",
+            "name: X\nlocalities: [hilsee]\n",
+        );
         let start = sources.text(f).find("hilsee").unwrap();
         let d = Diagnostic::error("unknown-locality", "unknown locality `hilsee`")
             .at(Span::new(f, start, start + 6))
@@ -338,6 +345,12 @@ mod tests {
         assert!(text.contains("localities: [hilsee]"), "{text}");
         assert!(text.contains("did you mean `hilsea`?"), "{text}");
         let json = d.to_json(&sources);
-        assert_eq!((json.location.as_ref().unwrap().line, json.location.unwrap().column), (2, 14));
+        assert_eq!(
+            (
+                json.location.as_ref().unwrap().line,
+                json.location.unwrap().column
+            ),
+            (2, 14)
+        );
     }
 }

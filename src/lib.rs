@@ -3,13 +3,17 @@
 //!
 //! The modules follow the data: [`directory`] (services and localities) → [`rules`]
 //! (questions and pathways) → [`engine`] (the compiled decision diagram, evaluation
-//! and explanation) → [`analysis`] (whole-space checks and diff) → [`golden`]
-//! (scenario tests) → [`site`] and [`cli`].
+//! and explanation) → [`analysis`] (whole-space checks and diff) → [`site`] and
+//! [`cli`]. [`area`] loads a whole area root; [`synthetic`] generates large ones.
 
+pub mod analysis;
+pub mod area;
+pub mod cli;
 pub mod diagnostic;
 pub mod directory;
+pub mod engine;
 pub mod rules;
-pub mod synthetic;
 pub mod site;
 pub mod source;
 pub mod suggest;
+pub mod synthetic;

@@ -117,7 +117,10 @@ impl Sources {
     pub fn line_text(&self, file: FileId, offset: usize) -> &str {
         let text = self.text(file);
         let offset = floor_char_boundary(text, offset);
-        let start = text.get(..offset).and_then(|b| b.rfind('\n')).map_or(0, |i| i + 1);
+        let start = text
+            .get(..offset)
+            .and_then(|b| b.rfind('\n'))
+            .map_or(0, |i| i + 1);
         let end = text
             .get(offset..)
             .and_then(|a| a.find('\n'))

@@ -76,7 +76,8 @@ pub fn generate(size: Size) -> Area {
     };
     g.questions = g.questions();
     let mut area = Area::default();
-    area.files.push(("directory/area.yaml".into(), g.area_file()));
+    area.files
+        .push(("directory/area.yaml".into(), g.area_file()));
     area.files
         .push(("directory/localities.yaml".into(), g.localities_file()));
     area.files
@@ -234,7 +235,11 @@ impl Generator {
         }
         if self.rng.usize(0..5) == 0 {
             let min = self.rng.u32(0..18);
-            let _ = writeln!(text, "ages:\n  min: {min}\n  max: {}", min + self.rng.u32(5..60));
+            let _ = writeln!(
+                text,
+                "ages:\n  min: {min}\n  max: {}",
+                min + self.rng.u32(5..60)
+            );
         }
         text
     }
@@ -307,7 +312,11 @@ impl Generator {
         if self.questions.len() > 1 {
             parts.push(format!(
                 "perpetrator is {}",
-                if self.rng.usize(0..8) == 0 { "yes" } else { "no" }
+                if self.rng.usize(0..8) == 0 {
+                    "yes"
+                } else {
+                    "no"
+                }
             ));
         }
         for _ in 0..self.rng.usize(1..=3) {
@@ -334,10 +343,16 @@ impl Generator {
         let question = self.questions.get(self.rng.usize(2..q))?.clone();
         Some(match question {
             Question::Locality => "locality is not outside-area".into(),
-            Question::YesNo(id) => format!("{id} is {}", if self.rng.bool() { "yes" } else { "no" }),
-            Question::Risk => ["risk is high", "risk is one of standard, medium", "risk is not standard"]
-                .get(self.rng.usize(0..3))
-                .map_or("risk is high".into(), |s| s.to_string()),
+            Question::YesNo(id) => {
+                format!("{id} is {}", if self.rng.bool() { "yes" } else { "no" })
+            }
+            Question::Risk => [
+                "risk is high",
+                "risk is one of standard, medium",
+                "risk is not standard",
+            ]
+            .get(self.rng.usize(0..3))
+            .map_or("risk is high".into(), |s| s.to_string()),
             Question::Age => {
                 let min = self.rng.u32(0..60);
                 format!("age is between {min} and {}", min + self.rng.u32(5..50))
@@ -367,7 +382,10 @@ impl Generator {
                 let universal = self.size.services.max(1).div_ceil(100);
                 format!("service-{:05}", 100 * self.rng.usize(0..universal))
             } else {
-                format!("any service in category category-{:02}", self.rng.usize(0..CATEGORIES))
+                format!(
+                    "any service in category category-{:02}",
+                    self.rng.usize(0..CATEGORIES)
+                )
             };
             targets.push(format!("{target}{urgency}"));
         }

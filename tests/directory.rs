@@ -38,7 +38,7 @@ fn example_area_loads_clean() {
     let (directory, diagnostics, sources) = load(Path::new(env!("CARGO_MANIFEST_DIR")));
     assert!(diagnostics.is_empty(), "{}", render(&diagnostics, &sources));
     assert_eq!(directory.localities.len(), 15);
-    assert_eq!(directory.groups.len(), 1);
+    assert_eq!(directory.groups.len(), 2);
     assert_eq!(directory.categories.len(), 11);
     assert_eq!(directory.services.len(), 23);
     assert_eq!(directory.area.name, "Portsmouth");

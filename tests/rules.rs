@@ -609,8 +609,10 @@ fn several_syntax_errors_are_all_reported_and_good_blocks_kept() {
 #[test]
 fn the_example_rules_resolve_cleanly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut directory_sources = Sources::new();
+    let (example, _) = pathways::directory::load(root, &mut directory_sources);
     let mut sources = Sources::new();
-    let (set, diagnostics) = pathways::rules::load(root, &mut sources, &directory());
+    let (set, diagnostics) = pathways::rules::load(root, &mut sources, &example);
     let rendered: Vec<String> = diagnostics
         .iter()
         .map(|d| d.render(&sources, false))
@@ -626,7 +628,8 @@ fn the_example_rules_resolve_cleanly() {
             "hbv",
             "sexual-violence",
             "children",
-            "police"
+            "police",
+            "court-case"
         ]
     );
     let paths: Vec<_> = sources

@@ -42,9 +42,11 @@ impl Checker<'_> {
     }
 
     /// Text that must not be blank; `field` names it in the message.
+    /// Folded YAML (`>`) ends in a newline; surrounding space is never meant.
     pub fn text(&mut self, value: Text, field: &str) -> Located<String> {
-        let located = self.located(value);
-        if located.value.trim().is_empty() {
+        let mut located = self.located(value);
+        located.value = located.value.trim().to_string();
+        if located.value.is_empty() {
             self.push(
                 Diagnostic::error("empty-field", format!("`{field}` is empty"))
                     .at(located.span)

@@ -265,7 +265,10 @@ impl Service {
     /// Whether the service is open on a date (contracts start and end inclusive).
     pub fn is_open_on(&self, date: Date) -> bool {
         self.available_from.as_ref().is_none_or(|d| d.value <= date)
-            && self.available_until.as_ref().is_none_or(|d| date <= d.value)
+            && self
+                .available_until
+                .as_ref()
+                .is_none_or(|d| date <= d.value)
     }
 
     pub fn in_category(&self, category: &str) -> bool {

@@ -101,13 +101,11 @@ impl Block<'_> {
         }
     }
 
+    /// The pair's place, without the whitespace pest's implicit skipping may have
+    /// swallowed after it (an optional part that did not match leaves it behind).
     fn span(&self, pair: &Pair<Rule>) -> Span {
-        let span = pair.as_span();
-        Span::new(
-            self.file,
-            self.offset + span.start(),
-            self.offset + span.end(),
-        )
+        let start = self.offset + pair.as_span().start();
+        Span::new(self.file, start, start + pair.as_str().trim_end().len())
     }
 
     fn located(&self, pair: &Pair<Rule>) -> Located<String> {

@@ -1,0 +1,97 @@
+//! The command line: parses arguments, runs one command, maps the outcome to an exit
+//! code. Each command lives in its own file; this one holds what they share.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 problems found (errors, failing tests,
+//! changes under `diff --exit-code`), 2 usage or I/O errors.
+
+mod args;
+mod check;
+mod explain;
+mod output;
+mod refer;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// What a command concluded, before it becomes an exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing wrong.
+    Success,
+    /// The input has problems the user must fix (exit 1).
+    Problems,
+    /// The command could not run: bad usage, unreadable files (exit 2).
+    Failure,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> ExitCode {
+        ExitCode::from(match outcome {
+            Outcome::Success => 0,
+            Outcome::Problems => 1,
+            Outcome::Failure => 2,
+        })
+    }
+}
+
+/// Parses the process arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let usage = error.use_stderr();
+            // clap prints help and version to stdout and usage errors to stderr.
+            let _ = error.print();
+            return if usage {
+                Outcome::Failure.into()
+            } else {
+                Outcome::Success.into()
+            };
+        }
+    };
+    run(&cli).into()
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: &Cli) -> Outcome {
+    let out = output::Output::new(cli.color);
+    match &cli.command {
+        Command::Check(args) => check::run(cli, args, &out),
+        Command::Refer(args) => refer::run(cli, args, &out),
+        Command::Explain(args) => explain::run(cli, args, &out),
+    }
+}
+
+/// Loads the area at `--root`; `None` (after saying why) when it is not an area root.
+fn load_area(cli: &Cli, out: &output::Output) -> Option<crate::area::Area> {
+    let root = &cli.root;
+    if !root.join("directory").is_dir() && !root.join("rules").is_dir() {
+        out.note(&format!(
+            "error: `{}` is not an area root: it has neither a `directory/` nor a `rules/` folder\n\
+             help: run the command from the area's folder, or pass `--root DIR`",
+            root.display()
+        ));
+        return None;
+    }
+    Some(crate::area::Area::load(root))
+}
+
+/// Loads the area and stops with its diagnostics if it has errors: commands other
+/// than `check` need a rule set that resolved cleanly.
+fn load_clean_area(cli: &Cli, out: &output::Output) -> Result<crate::area::Area, Outcome> {
+    let area = load_area(cli, out).ok_or(Outcome::Failure)?;
+    if area.has_errors() {
+        let mut diagnostics = area.diagnostics.clone();
+        crate::diagnostic::sort(&mut diagnostics);
+        out.diagnostics(&area.sources, &diagnostics);
+        out.note(&format!(
+            "{}; run `pathways check` for details",
+            output::summary_line(&diagnostics)
+        ));
+        return Err(Outcome::Problems);
+    }
+    Ok(area)
+}

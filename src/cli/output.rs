@@ -1,0 +1,141 @@
+//! Writing to the terminal: colour decisions, diagnostics in each format, JSON.
+
+use std::io::{IsTerminal, Write};
+
+use serde::Serialize;
+
+use super::args::{CheckFormat, Color};
+use crate::diagnostic::{self, Diagnostic};
+use crate::source::Sources;
+
+/// Where a command's output goes, and whether it may use colour.
+pub struct Output {
+    color: bool,
+}
+
+impl Output {
+    pub fn new(color: Color) -> Output {
+        let color = match color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        Output { color }
+    }
+
+    /// Prints to standard output; a closed pipe is not worth a panic.
+    pub fn print(&self, text: &str) {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.flush();
+    }
+
+    /// Prints a message about the run itself (not the input) to standard error.
+    pub fn note(&self, text: &str) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(stderr, "{text}");
+    }
+
+    /// Prints a value as pretty JSON on standard output.
+    pub fn json<T: Serialize>(&self, value: &T) {
+        match serde_json::to_string_pretty(value) {
+            Ok(text) => self.print(&format!("{text}\n")),
+            Err(error) => self.note(&format!("error: could not write JSON: {error}")),
+        }
+    }
+
+    /// Prints diagnostics for people (to standard error, as compilers do).
+    pub fn diagnostics(&self, sources: &Sources, diagnostics: &[Diagnostic]) {
+        let mut stderr = std::io::stderr().lock();
+        for d in diagnostics {
+            let _ = write!(stderr, "{}", d.render(sources, self.color));
+        }
+    }
+
+    /// Prints diagnostics in the chosen format; text goes to standard error, machine
+    /// formats to standard output.
+    pub fn report(&self, format: CheckFormat, sources: &Sources, diagnostics: &[Diagnostic]) {
+        match format {
+            CheckFormat::Text => {
+                self.diagnostics(sources, diagnostics);
+                self.note(&summary_line(diagnostics));
+            }
+            CheckFormat::Json => self.json(&JsonReport::new(sources, diagnostics)),
+            CheckFormat::Github => self.print(&github_annotations(sources, diagnostics)),
+        }
+    }
+}
+
+/// "2 errors, 1 warning" (or "no problems found").
+pub fn summary_line(diagnostics: &[Diagnostic]) -> String {
+    let (errors, warnings) = diagnostic::summary(diagnostics);
+    if errors + warnings == 0 {
+        return "no problems found".to_string();
+    }
+    format!(
+        "{}, {}",
+        diagnostic::plural(errors, "error"),
+        diagnostic::plural(warnings, "warning")
+    )
+}
+
+#[derive(Serialize)]
+struct JsonReport {
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<diagnostic::JsonDiagnostic>,
+}
+
+impl JsonReport {
+    fn new(sources: &Sources, diagnostics: &[Diagnostic]) -> JsonReport {
+        let (errors, warnings) = diagnostic::summary(diagnostics);
+        JsonReport {
+            errors,
+            warnings,
+            diagnostics: diagnostics.iter().map(|d| d.to_json(sources)).collect(),
+        }
+    }
+}
+
+/// GitHub Actions workflow commands: one annotation per diagnostic, on its lines.
+pub fn github_annotations(sources: &Sources, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let json = d.to_json(sources);
+        let level = if d.is_error() { "error" } else { "warning" };
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str("\nhelp: ");
+            message.push_str(help);
+        }
+        let place = json.location.map_or_else(String::new, |l| {
+            format!(
+                "file={},line={},col={},endLine={},endColumn={},",
+                escape_property(&l.file),
+                l.line,
+                l.column,
+                l.end_line,
+                l.end_column
+            )
+        });
+        out.push_str(&format!(
+            "::{level} {place}title={}::{}\n",
+            escape_property(d.code),
+            escape_data(&message)
+        ));
+    }
+    out
+}
+
+// GitHub's workflow-command escaping: data escapes %, CR, LF; properties also : and ,.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}

@@ -1,0 +1,802 @@
+//! A small reduced, ordered multi-valued decision diagram (MDD) over the questions.
+//!
+//! Variable `i` is question `i` (the asking order); a branch node has one child per
+//! value of its question's domain; terminals ("leaves") carry a `u32`: 0 or 1 for a
+//! boolean function, or an id into some table (a set of pathways, an outcome).
+//!
+//! Why our own and not a crate: oxidd and biodivine-lib-bdd are binary BDD libraries.
+//! A question with 343 localities would need a binary encoding of 9 bits with 169
+//! invalid codes to mask out of every count, witness and path, and leaves carrying a
+//! set of pathways or an outcome need multi-terminal support those libraries do not
+//! give. A multi-valued diagram with `u32` leaves gives both directly, in a few hundred
+//! lines that the tests below and the engine's brute-force cross-check pin down.
+//!
+//! Invariants (so that equal functions have equal ids, which every analysis relies on):
+//! - ordered: a child's question is always after its parent's;
+//! - reduced: no branch has all children equal, and no two nodes are equal (a unique
+//!   table hash-conses every node);
+//! - nodes are never freed or changed, so a [`NodeId`] stays valid for the life of
+//!   the [`Manager`], and ids are assigned in creation order (deterministic).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use crate::rules::model::{QuestionIx, ValueIx};
+
+/// A node of the diagram: a branch or a leaf.
+pub type NodeId = u32;
+
+/// The leaf 0: "false" for a boolean function.
+pub const FALSE: NodeId = 0;
+/// The leaf 1: "true" for a boolean function.
+pub const TRUE: NodeId = 1;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    Leaf(u32),
+    /// One child per value of the question, in value order.
+    Branch {
+        question: QuestionIx,
+        children: Box<[NodeId]>,
+    },
+}
+
+/// A path of a diagram as a readable description of situations: for each question on
+/// the path, the values that lead along it (questions not listed may take any value).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cube {
+    pub parts: Vec<(QuestionIx, Vec<ValueIx>)>,
+    pub leaf: u32,
+}
+
+/// Owns every node; all operations go through it.
+#[derive(Clone, Debug)]
+pub struct Manager {
+    /// The size of each question's domain.
+    domains: Vec<u32>,
+    nodes: Vec<Node>,
+    unique: HashMap<Node, NodeId>,
+}
+
+type Memo = HashMap<(NodeId, NodeId), NodeId>;
+
+impl Manager {
+    /// A manager for questions with these domain sizes, holding the leaves 0 and 1.
+    pub fn new(domains: Vec<u32>) -> Manager {
+        let mut manager = Manager {
+            domains,
+            nodes: Vec::new(),
+            unique: HashMap::new(),
+        };
+        manager.leaf(0);
+        manager.leaf(1);
+        manager
+    }
+
+    /// The number of questions.
+    pub fn questions(&self) -> usize {
+        self.domains.len()
+    }
+
+    /// The size of a question's domain (0 for an unknown question).
+    pub fn domain_size(&self, question: QuestionIx) -> u32 {
+        self.domains.get(question).copied().unwrap_or(0)
+    }
+
+    /// How many nodes exist (all diagrams together).
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Always false: the two constant leaves exist from the start.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn get(&self, id: NodeId) -> Option<&Node> {
+        self.nodes.get(id as usize)
+    }
+
+    /// The value of a leaf, or `None` for a branch.
+    pub fn leaf_value(&self, id: NodeId) -> Option<u32> {
+        match self.get(id) {
+            Some(Node::Leaf(value)) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The question a branch tests, or `None` for a leaf.
+    pub fn question_of(&self, id: NodeId) -> Option<QuestionIx> {
+        match self.get(id) {
+            Some(Node::Branch { question, .. }) => Some(*question),
+            _ => None,
+        }
+    }
+
+    /// The children of a branch (empty for a leaf).
+    pub fn children(&self, id: NodeId) -> &[NodeId] {
+        match self.get(id) {
+            Some(Node::Branch { children, .. }) => children,
+            _ => &[],
+        }
+    }
+
+    /// Where a node sits in the order: its question, or past the last for a leaf.
+    fn level(&self, id: NodeId) -> usize {
+        self.question_of(id).unwrap_or(self.domains.len())
+    }
+
+    /// The node reached from `id` when `question` has `value` (itself when the node
+    /// tests a later question, so the answer does not matter here).
+    fn cofactor(&self, id: NodeId, question: QuestionIx, value: ValueIx) -> NodeId {
+        match self.get(id) {
+            Some(Node::Branch {
+                question: q,
+                children,
+            }) if *q == question => children.get(value as usize).copied().unwrap_or(FALSE),
+            _ => id,
+        }
+    }
+
+    fn intern(&mut self, node: Node) -> NodeId {
+        if let Some(&id) = self.unique.get(&node) {
+            return id;
+        }
+        let id = NodeId::try_from(self.nodes.len()).unwrap_or(NodeId::MAX);
+        self.nodes.push(node.clone());
+        self.unique.insert(node, id);
+        id
+    }
+
+    /// The leaf carrying `value`.
+    pub fn leaf(&mut self, value: u32) -> NodeId {
+        self.intern(Node::Leaf(value))
+    }
+
+    pub fn constant(&mut self, value: bool) -> NodeId {
+        if value { TRUE } else { FALSE }
+    }
+
+    /// The node testing `question` with these children, reduced: when every child is
+    /// the same, that child. `children` must have one entry per value, each for a
+    /// later question; a question without values has no situations, so gives false.
+    pub fn node(&mut self, question: QuestionIx, children: Vec<NodeId>) -> NodeId {
+        let Some(&first) = children.first() else {
+            return FALSE;
+        };
+        if children.iter().all(|&c| c == first) {
+            return first;
+        }
+        self.intern(Node::Branch {
+            question,
+            children: children.into_boxed_slice(),
+        })
+    }
+
+    /// True exactly when the answer to `question` is one of `values`.
+    pub fn var_in(&mut self, question: QuestionIx, values: &BTreeSet<ValueIx>) -> NodeId {
+        let children = (0..self.domain_size(question))
+            .map(|v| if values.contains(&v) { TRUE } else { FALSE })
+            .collect();
+        self.node(question, children)
+    }
+
+    /// Boolean negation (any non-zero leaf counts as true).
+    pub fn not(&mut self, f: NodeId) -> NodeId {
+        self.map_leaves(f, |v| u32::from(v == 0))
+    }
+
+    pub fn and(&mut self, f: NodeId, g: NodeId) -> NodeId {
+        let mut op = |m: &mut Manager, a: NodeId, b: NodeId| {
+            if a == FALSE || b == FALSE {
+                Some(FALSE)
+            } else if a == TRUE || a == b {
+                Some(b)
+            } else if b == TRUE {
+                Some(a)
+            } else {
+                m.leaf_pair(a, b, |x, y| u32::from(x != 0 && y != 0))
+            }
+        };
+        self.apply_rec(f.min(g), f.max(g), &mut Memo::new(), &mut op)
+    }
+
+    pub fn or(&mut self, f: NodeId, g: NodeId) -> NodeId {
+        let mut op = |m: &mut Manager, a: NodeId, b: NodeId| {
+            if a == TRUE || b == TRUE {
+                Some(TRUE)
+            } else if a == FALSE || a == b {
+                Some(b)
+            } else if b == FALSE {
+                Some(a)
+            } else {
+                m.leaf_pair(a, b, |x, y| u32::from(x != 0 || y != 0))
+            }
+        };
+        self.apply_rec(f.min(g), f.max(g), &mut Memo::new(), &mut op)
+    }
+
+    /// Conjunction of many (true for none).
+    pub fn and_all(&mut self, fs: impl IntoIterator<Item = NodeId>) -> NodeId {
+        fs.into_iter().fold(TRUE, |acc, f| self.and(acc, f))
+    }
+
+    /// Disjunction of many (false for none).
+    pub fn or_any(&mut self, fs: impl IntoIterator<Item = NodeId>) -> NodeId {
+        fs.into_iter().fold(FALSE, |acc, f| self.or(acc, f))
+    }
+
+    /// Both leaves combined, when both are leaves.
+    fn leaf_pair(
+        &mut self,
+        a: NodeId,
+        b: NodeId,
+        combine: impl FnOnce(u32, u32) -> u32,
+    ) -> Option<NodeId> {
+        let (x, y) = (self.leaf_value(a)?, self.leaf_value(b)?);
+        Some(self.leaf(combine(x, y)))
+    }
+
+    /// The pointwise combination of two diagrams: at every situation, `combine` of
+    /// their two leaves. Memoised for the duration of the call.
+    pub fn apply(
+        &mut self,
+        f: NodeId,
+        g: NodeId,
+        mut combine: impl FnMut(u32, u32) -> u32,
+    ) -> NodeId {
+        let mut op = |m: &mut Manager, a: NodeId, b: NodeId| m.leaf_pair(a, b, &mut combine);
+        self.apply_rec(f, g, &mut Memo::new(), &mut op)
+    }
+
+    /// Shannon expansion on the earlier of the two questions, until `op` can decide.
+    fn apply_rec<F>(&mut self, f: NodeId, g: NodeId, memo: &mut Memo, op: &mut F) -> NodeId
+    where
+        F: FnMut(&mut Manager, NodeId, NodeId) -> Option<NodeId>,
+    {
+        if let Some(&done) = memo.get(&(f, g)) {
+            return done;
+        }
+        let result = match op(self, f, g) {
+            Some(decided) => decided,
+            None => {
+                let question = self.level(f).min(self.level(g));
+                let children = (0..self.domain_size(question))
+                    .map(|v| {
+                        let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
+                        self.apply_rec(a, b, memo, op)
+                    })
+                    .collect();
+                self.node(question, children)
+            }
+        };
+        memo.insert((f, g), result);
+        result
+    }
+
+    /// The same function with every leaf value `v` replaced by `map(v)`.
+    pub fn map_leaves(&mut self, f: NodeId, mut map: impl FnMut(u32) -> u32) -> NodeId {
+        self.map_rec(f, &mut HashMap::new(), &mut map)
+    }
+
+    fn map_rec<F: FnMut(u32) -> u32>(
+        &mut self,
+        f: NodeId,
+        memo: &mut HashMap<NodeId, NodeId>,
+        map: &mut F,
+    ) -> NodeId {
+        if let Some(&done) = memo.get(&f) {
+            return done;
+        }
+        let result = match self.get(f).cloned() {
+            Some(Node::Branch { question, children }) => {
+                let mapped = children
+                    .iter()
+                    .map(|&c| self.map_rec(c, memo, map))
+                    .collect();
+                self.node(question, mapped)
+            }
+            Some(Node::Leaf(value)) => self.leaf(map(value)),
+            None => f,
+        };
+        memo.insert(f, result);
+        result
+    }
+
+    /// The function with the answered questions fixed: `answers[q]` is the answer to
+    /// question `q`, or `None` when it is still open.
+    pub fn restrict(&mut self, f: NodeId, answers: &[Option<ValueIx>]) -> NodeId {
+        self.restrict_rec(f, answers, &mut HashMap::new())
+    }
+
+    fn restrict_rec(
+        &mut self,
+        f: NodeId,
+        answers: &[Option<ValueIx>],
+        memo: &mut HashMap<NodeId, NodeId>,
+    ) -> NodeId {
+        if let Some(&done) = memo.get(&f) {
+            return done;
+        }
+        let Some(Node::Branch { question, children }) = self.get(f).cloned() else {
+            return f;
+        };
+        let result = match answers.get(question).copied().flatten() {
+            Some(value) => {
+                let child = children.get(value as usize).copied().unwrap_or(FALSE);
+                self.restrict_rec(child, answers, memo)
+            }
+            None => {
+                let restricted = children
+                    .iter()
+                    .map(|&c| self.restrict_rec(c, answers, memo))
+                    .collect();
+                self.node(question, restricted)
+            }
+        };
+        memo.insert(f, result);
+        result
+    }
+
+    /// Like [`Manager::restrict`], but builds the result in `target` (a manager for
+    /// the same questions) and leaves this one untouched: evaluation works on a shared
+    /// compiled diagram.
+    pub fn restrict_into(
+        &self,
+        f: NodeId,
+        answers: &[Option<ValueIx>],
+        target: &mut Manager,
+    ) -> NodeId {
+        self.restrict_into_rec(f, answers, target, &mut HashMap::new())
+    }
+
+    fn restrict_into_rec(
+        &self,
+        f: NodeId,
+        answers: &[Option<ValueIx>],
+        target: &mut Manager,
+        memo: &mut HashMap<NodeId, NodeId>,
+    ) -> NodeId {
+        if let Some(&done) = memo.get(&f) {
+            return done;
+        }
+        let result = match self.get(f) {
+            Some(Node::Leaf(value)) => target.leaf(*value),
+            Some(Node::Branch { question, children }) => {
+                match answers.get(*question).copied().flatten() {
+                    Some(value) => {
+                        let child = children.get(value as usize).copied().unwrap_or(FALSE);
+                        self.restrict_into_rec(child, answers, target, memo)
+                    }
+                    None => {
+                        let restricted = children
+                            .iter()
+                            .map(|&c| self.restrict_into_rec(c, answers, target, memo))
+                            .collect();
+                        target.node(*question, restricted)
+                    }
+                }
+            }
+            None => FALSE,
+        };
+        memo.insert(f, result);
+        result
+    }
+
+    /// An empty manager for the same questions (for scratch work).
+    pub fn fresh(&self) -> Manager {
+        Manager::new(self.domains.clone())
+    }
+
+    /// Every node reachable from `f` (itself included), each once, parents first.
+    pub fn reachable(&self, f: NodeId) -> Vec<NodeId> {
+        let mut seen = HashSet::new();
+        let mut stack = vec![f];
+        let mut order = Vec::new();
+        while let Some(id) = stack.pop() {
+            if seen.insert(id) {
+                order.push(id);
+                stack.extend(self.children(id).iter().rev());
+            }
+        }
+        order
+    }
+
+    /// The questions `f` depends on, in asking order. The diagram is reduced, so each
+    /// of them changes the result in at least one situation.
+    pub fn support(&self, f: NodeId) -> Vec<QuestionIx> {
+        let questions: BTreeSet<QuestionIx> = self
+            .reachable(f)
+            .into_iter()
+            .filter_map(|id| self.question_of(id))
+            .collect();
+        questions.into_iter().collect()
+    }
+
+    /// The distinct leaf values reachable from `f`, sorted.
+    pub fn leaves(&self, f: NodeId) -> Vec<u32> {
+        let values: BTreeSet<u32> = self
+            .reachable(f)
+            .into_iter()
+            .filter_map(|id| self.leaf_value(id))
+            .collect();
+        values.into_iter().collect()
+    }
+
+    pub fn is_false(&self, f: NodeId) -> bool {
+        f == FALSE
+    }
+
+    /// The number of situations (over every question) in which `f` is true, i.e. its
+    /// leaf is not 0. Saturates at `u128::MAX`.
+    pub fn count(&self, f: NodeId) -> u128 {
+        self.count_where(f, |v| v != 0)
+    }
+
+    /// The number of situations in which `f`'s leaf satisfies `wanted` (saturating).
+    pub fn count_where(&self, f: NodeId, wanted: impl Fn(u32) -> bool) -> u128 {
+        let mut memo = HashMap::new();
+        let below = self.count_rec(f, &wanted, &mut memo);
+        below.saturating_mul(self.free_between(0, self.level(f)))
+    }
+
+    /// Situations of the questions from `f`'s own question onward.
+    fn count_rec(
+        &self,
+        f: NodeId,
+        wanted: &dyn Fn(u32) -> bool,
+        memo: &mut HashMap<NodeId, u128>,
+    ) -> u128 {
+        if let Some(&done) = memo.get(&f) {
+            return done;
+        }
+        let result = match self.get(f) {
+            Some(Node::Leaf(value)) => u128::from(wanted(*value)),
+            Some(Node::Branch { question, children }) => {
+                children.iter().fold(0u128, |total, &c| {
+                    let free = self.free_between(question + 1, self.level(c));
+                    let below = self.count_rec(c, wanted, memo).saturating_mul(free);
+                    total.saturating_add(below)
+                })
+            }
+            None => 0,
+        };
+        memo.insert(f, result);
+        result
+    }
+
+    /// The number of combinations of answers to questions `from..to`.
+    fn free_between(&self, from: usize, to: usize) -> u128 {
+        self.domains
+            .get(from..to)
+            .unwrap_or(&[])
+            .iter()
+            .fold(1u128, |n, &d| n.saturating_mul(u128::from(d)))
+    }
+
+    /// One path to a leaf satisfying `wanted`, as (question, value) steps; questions
+    /// not on the path may take any value. `None` when there is none.
+    pub fn any_path(
+        &self,
+        f: NodeId,
+        wanted: impl Fn(u32) -> bool,
+    ) -> Option<Vec<(QuestionIx, ValueIx)>> {
+        let mut dead = HashSet::new();
+        let mut path = Vec::new();
+        self.path_rec(f, &wanted, &mut dead, &mut path)
+            .then_some(path)
+    }
+
+    fn path_rec(
+        &self,
+        f: NodeId,
+        wanted: &dyn Fn(u32) -> bool,
+        dead: &mut HashSet<NodeId>,
+        path: &mut Vec<(QuestionIx, ValueIx)>,
+    ) -> bool {
+        if dead.contains(&f) {
+            return false;
+        }
+        let found = match self.get(f) {
+            Some(Node::Leaf(value)) => wanted(*value),
+            Some(Node::Branch { question, children }) => {
+                children.iter().zip(0..).any(|(&c, value)| {
+                    path.push((*question, value));
+                    let found = self.path_rec(c, wanted, dead, path);
+                    if !found {
+                        path.pop();
+                    }
+                    found
+                })
+            }
+            None => false,
+        };
+        if !found {
+            dead.insert(f);
+        }
+        found
+    }
+
+    /// Every path from `f` to a leaf satisfying `wanted`, as cubes, in value order.
+    /// Values of a question that lead to the same child share one cube, so the cubes
+    /// are disjoint and together cover exactly the situations wanted.
+    pub fn cubes<P: Fn(u32) -> bool>(&self, f: NodeId, wanted: P) -> Cubes<'_, P> {
+        Cubes {
+            manager: self,
+            wanted,
+            start: Some(f),
+            stack: Vec::new(),
+            path: Vec::new(),
+        }
+    }
+
+    /// A branch's children grouped by target: (child, the values leading to it), in
+    /// order of each child's first value.
+    fn grouped_children(&self, id: NodeId) -> Vec<(NodeId, Vec<ValueIx>)> {
+        let mut groups: Vec<(NodeId, Vec<ValueIx>)> = Vec::new();
+        for (&child, value) in self.children(id).iter().zip(0..) {
+            match groups.iter_mut().find(|(c, _)| *c == child) {
+                Some((_, values)) => values.push(value),
+                None => groups.push((child, vec![value])),
+            }
+        }
+        groups
+    }
+}
+
+/// A depth-first walk over a diagram's paths: see [`Manager::cubes`].
+pub struct Cubes<'a, P> {
+    manager: &'a Manager,
+    wanted: P,
+    start: Option<NodeId>,
+    stack: Vec<Frame>,
+    path: Vec<(QuestionIx, Vec<ValueIx>)>,
+}
+
+struct Frame {
+    question: QuestionIx,
+    groups: Vec<(NodeId, Vec<ValueIx>)>,
+    next: usize,
+}
+
+impl<P: Fn(u32) -> bool> Cubes<'_, P> {
+    /// Steps into `id`: a leaf gives a cube (if wanted), a branch a new frame.
+    fn enter(&mut self, id: NodeId) -> Option<Cube> {
+        match self.manager.get(id) {
+            Some(Node::Leaf(value)) => (self.wanted)(*value).then(|| Cube {
+                parts: self.path.clone(),
+                leaf: *value,
+            }),
+            Some(Node::Branch { question, .. }) => {
+                self.stack.push(Frame {
+                    question: *question,
+                    groups: self.manager.grouped_children(id),
+                    next: 0,
+                });
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+impl<P: Fn(u32) -> bool> Iterator for Cubes<'_, P> {
+    type Item = Cube;
+
+    fn next(&mut self) -> Option<Cube> {
+        if let Some(start) = self.start.take()
+            && let Some(cube) = self.enter(start)
+        {
+            return Some(cube);
+        }
+        loop {
+            let depth = self.stack.len().checked_sub(1)?;
+            let frame = self.stack.last_mut()?;
+            let Some((child, values)) = frame.groups.get(frame.next).cloned() else {
+                self.stack.pop();
+                continue;
+            };
+            frame.next += 1;
+            let question = frame.question;
+            self.path.truncate(depth);
+            self.path.push((question, values));
+            if let Some(cube) = self.enter(child) {
+                return Some(cube);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    fn set(values: &[ValueIx]) -> BTreeSet<ValueIx> {
+        values.iter().copied().collect()
+    }
+
+    /// Three questions with 3, 2 and 4 values.
+    fn manager() -> Manager {
+        Manager::new(vec![3, 2, 4])
+    }
+
+    /// Every situation of the manager's space, in order.
+    fn situations(m: &Manager) -> Vec<Vec<ValueIx>> {
+        let mut all = vec![vec![]];
+        for q in 0..m.questions() {
+            all = all
+                .into_iter()
+                .flat_map(|s| {
+                    (0..m.domain_size(q)).map(move |v| {
+                        let mut t = s.clone();
+                        t.push(v);
+                        t
+                    })
+                })
+                .collect();
+        }
+        all
+    }
+
+    fn value_at(m: &Manager, f: NodeId, situation: &[ValueIx]) -> u32 {
+        let mut id = f;
+        while let Some(q) = m.question_of(id) {
+            id = m.children(id)[situation[q] as usize];
+        }
+        m.leaf_value(id).unwrap()
+    }
+
+    #[test]
+    fn equal_functions_have_equal_ids() {
+        let mut m = manager();
+        let a = m.var_in(0, &set(&[0, 2]));
+        let b = m.var_in(2, &set(&[1]));
+        let ab = m.and(a, b);
+        let ba = m.and(b, a);
+        assert_eq!(ab, ba);
+        // De Morgan: not (not a or not b) == a and b.
+        let (na, nb) = (m.not(a), m.not(b));
+        let or = m.or(na, nb);
+        assert_eq!(m.not(or), ab);
+        // a or not a is the constant true; a and not a is false.
+        assert_eq!(m.or(a, na), TRUE);
+        assert_eq!(m.and(a, na), FALSE);
+        // A test of every value is no test at all.
+        assert_eq!(m.var_in(1, &set(&[0, 1])), TRUE);
+        assert_eq!(m.var_in(1, &set(&[])), FALSE);
+        // Two ways of writing "question 0 is 1".
+        let not_02 = m.not(a);
+        assert_eq!(not_02, m.var_in(0, &set(&[1])));
+    }
+
+    #[test]
+    fn nodes_are_reduced_and_ordered() {
+        let mut m = manager();
+        let a = m.var_in(0, &set(&[1]));
+        let b = m.var_in(1, &set(&[0]));
+        let c = m.var_in(2, &set(&[3]));
+        let ab = m.or(a, b);
+        let f = m.and(ab, c);
+        for id in m.reachable(f) {
+            if let Some(q) = m.question_of(id) {
+                let children = m.children(id);
+                assert!(children.iter().any(|&c| c != children[0]));
+                assert!(children.iter().all(|&c| m.level(c) > q));
+            }
+        }
+        let before = m.len();
+        let again = m.and(c, ab);
+        assert_eq!((again, m.len()), (f, before));
+    }
+
+    #[test]
+    fn counts_situations() {
+        let mut m = manager();
+        assert_eq!(m.count(TRUE), 24);
+        assert_eq!(m.count(FALSE), 0);
+        let a = m.var_in(0, &set(&[0, 2]));
+        assert_eq!(m.count(a), 16);
+        let c = m.var_in(2, &set(&[1, 2, 3]));
+        assert_eq!(m.count(c), 18);
+        let ac = m.and(a, c);
+        assert_eq!(m.count(ac), 12);
+        let brute = situations(&m)
+            .iter()
+            .filter(|s| value_at(&m, ac, s) != 0)
+            .count();
+        assert_eq!(brute, 12);
+        assert_eq!(m.count_where(ac, |v| v == 0), 12);
+    }
+
+    #[test]
+    fn counting_saturates() {
+        let m = Manager::new(vec![u32::MAX; 6]);
+        assert_eq!(m.count(TRUE), u128::MAX);
+    }
+
+    #[test]
+    fn restricts_by_partial_answers() {
+        let mut m = manager();
+        let a = m.var_in(0, &set(&[2]));
+        let c = m.var_in(2, &set(&[0]));
+        let f = m.or(a, c);
+        assert_eq!(m.restrict(f, &[Some(2), None, None]), TRUE);
+        assert_eq!(m.restrict(f, &[Some(0), None, None]), c);
+        assert_eq!(m.restrict(f, &[None, Some(1), Some(1)]), a);
+        assert_eq!(m.restrict(f, &[]), f);
+        assert_eq!(m.support(f), vec![0, 2]);
+        assert_eq!(m.support(c), vec![2]);
+        assert!(m.support(TRUE).is_empty());
+    }
+
+    #[test]
+    fn applies_a_leaf_combiner_pointwise() {
+        let mut m = manager();
+        let a = m.var_in(0, &set(&[1]));
+        let c = m.var_in(2, &set(&[2, 3]));
+        let sum = m.apply(a, c, |x, y| 10 * x + y);
+        assert_eq!(m.leaves(sum), vec![0, 1, 10, 11]);
+        for s in situations(&m) {
+            let expected = 10 * value_at(&m, a, &s) + value_at(&m, c, &s);
+            assert_eq!(value_at(&m, sum, &s), expected, "{s:?}");
+        }
+        let doubled = m.map_leaves(sum, |v| v * 2);
+        assert_eq!(m.leaves(doubled), vec![0, 2, 20, 22]);
+    }
+
+    #[test]
+    fn finds_a_satisfying_path() {
+        let mut m = manager();
+        let a = m.var_in(0, &set(&[2]));
+        let c = m.var_in(2, &set(&[3]));
+        let f = m.and(a, c);
+        assert_eq!(m.any_path(f, |v| v != 0), Some(vec![(0, 2), (2, 3)]));
+        assert_eq!(m.any_path(FALSE, |v| v != 0), None);
+        assert_eq!(m.any_path(TRUE, |v| v != 0), Some(vec![]));
+    }
+
+    #[test]
+    fn cubes_merge_values_with_the_same_child() {
+        let mut m = manager();
+        let a = m.var_in(0, &set(&[0, 2]));
+        let c = m.var_in(2, &set(&[1, 3]));
+        let na = m.not(a);
+        let left = m.and(a, c);
+        let f = m.or(left, na);
+        let cubes: Vec<Cube> = m.cubes(f, |v| v != 0).collect();
+        assert_eq!(
+            cubes,
+            vec![
+                Cube {
+                    parts: vec![(0, vec![0, 2]), (2, vec![1, 3])],
+                    leaf: 1
+                },
+                Cube {
+                    parts: vec![(0, vec![1])],
+                    leaf: 1
+                },
+            ]
+        );
+        let total: u128 = cubes
+            .iter()
+            .map(|cube| {
+                let listed: u128 = cube.parts.iter().map(|(_, v)| v.len() as u128).product();
+                let free: u128 = (0..m.questions())
+                    .filter(|q| cube.parts.iter().all(|(p, _)| p != q))
+                    .map(|q| u128::from(m.domain_size(q)))
+                    .product();
+                listed * free
+            })
+            .sum();
+        assert_eq!(total, m.count(f));
+        let all: Vec<Cube> = m.cubes(TRUE, |_| true).collect();
+        assert_eq!(
+            all,
+            vec![Cube {
+                parts: vec![],
+                leaf: 1
+            }]
+        );
+        assert_eq!(m.cubes(FALSE, |v| v != 0).count(), 0);
+    }
+}
