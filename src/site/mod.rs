@@ -12,6 +12,7 @@ pub mod escape;
 pub mod links;
 pub mod output;
 pub mod search;
+pub mod serve;
 
 use std::path::Path;
 
