@@ -9,13 +9,14 @@
 //! fired pathway (or the fallback) can use them, so the diagram stays as small as the
 //! rules allow.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::directory::model::{Client, Directory, RiskLevel, Service};
-use crate::engine::diagram::{FALSE, Manager, NodeId, TRUE};
+use crate::engine::diagram::{FALSE, FastMap, Manager, NodeId, TRUE};
 use crate::engine::serialise::Diagram;
 use crate::rules::model::{
     Condition, DomainKind, PathwayIx, QuestionIx, ReferTo, RuleSet, Target, Urgency, ValueIx,
@@ -51,7 +52,7 @@ pub struct Outcome {
 #[derive(Clone, Debug, Default)]
 pub struct SetTable {
     sets: Vec<Vec<u32>>,
-    ids: HashMap<Vec<u32>, u32>,
+    ids: FastMap<Vec<u32>, u32>,
 }
 
 impl SetTable {
@@ -98,7 +99,8 @@ pub struct Compiled {
     pathway_sets: SetTable,
     outcome_root: NodeId,
     outcomes: Vec<Outcome>,
-    diagram: Diagram,
+    /// Built on first use: analyses do not need it.
+    diagram: OnceLock<Diagram>,
 }
 
 /// Compiles `rules` against `directory` for the reference date `as_of`.
@@ -156,7 +158,7 @@ pub fn compile(rules: &RuleSet, directory: &Directory, as_of: Date) -> Compiled 
         pathway_sets,
         outcome_root: FALSE,
         outcomes: Vec::new(),
-        diagram: Diagram::default(),
+        diagram: OnceLock::new(),
     };
     let open: Vec<bool> = directory
         .services
@@ -164,7 +166,6 @@ pub fn compile(rules: &RuleSet, directory: &Directory, as_of: Date) -> Compiled 
         .map(|s| s.is_open_on(as_of))
         .collect();
     compiled.build_outcomes(&open);
-    compiled.diagram = Diagram::build(&compiled);
     compiled
 }
 
@@ -462,15 +463,21 @@ impl Compiled {
                 tuples.intern(tuple)
             });
         }
-        let mut table: HashMap<Outcome, u32> = HashMap::new();
+        let targets = Targets::of(&self.rules, &self.services, open, &used);
+        let mut table: FastMap<Draft, u32> = FastMap::default();
         let mut outcomes = Vec::new();
-        let mut outcome_ids = HashMap::new();
+        let mut outcome_ids: FastMap<u32, u32> = FastMap::default();
         for t in self.manager.leaves(root) {
-            let outcome = self.outcome_of(tuples.get(t), &used, open);
-            let id = *table.entry(outcome.clone()).or_insert_with(|| {
-                outcomes.push(outcome);
-                u32::try_from(outcomes.len() - 1).unwrap_or(u32::MAX)
-            });
+            let draft = self.draft(tuples.get(t), &targets);
+            let id = match table.get(&draft) {
+                Some(&id) => id,
+                None => {
+                    outcomes.push(self.finish(&draft));
+                    let id = u32::try_from(outcomes.len() - 1).unwrap_or(u32::MAX);
+                    table.insert(draft, id);
+                    id
+                }
+            };
             outcome_ids.insert(t, id);
         }
         self.outcome_root = self
@@ -479,109 +486,179 @@ impl Compiled {
         self.outcomes = outcomes;
     }
 
-    /// The outcome for one leaf tuple of [`Compiled::build_outcomes`].
-    fn outcome_of(&self, tuple: &[u32], used: &[(String, NodeId)], open: &[bool]) -> Outcome {
-        let pathways: Vec<PathwayIx> = tuple
+    /// The outcome for one leaf tuple of [`Compiled::build_outcomes`], with services
+    /// as indices.
+    fn draft(&self, tuple: &[u32], targets: &Targets) -> Draft {
+        let pathways: Vec<u32> = tuple
             .first()
-            .map(|&f| {
-                self.pathway_sets
-                    .get(f)
-                    .iter()
-                    .map(|&p| p as usize)
-                    .collect()
-            })
+            .map(|&f| self.pathway_sets.get(f).to_vec())
             .unwrap_or_default();
-        let category_services = |category: &str| -> Vec<ServiceIx> {
-            used.iter()
-                .position(|(c, _)| c == category)
-                .and_then(|k| tuple.get(k + 1))
-                .map(|&s| {
-                    self.service_sets
-                        .get(s)
-                        .iter()
-                        .map(|&x| x as usize)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
         let mut list = ReferralList::default();
-        for &p in &pathways {
-            for r in self.rules.pathways.get(p).map_or(&[][..], |p| &p.referrals) {
-                for s in self.resolve(r, &category_services, open) {
-                    list.add(s, Some(p), r.urgency);
+        let add = |list: &mut ReferralList, resolved: &[(Resolved, Urgency)], by| {
+            for (target, urgency) in resolved {
+                let services = match target {
+                    Resolved::Service(s) => std::slice::from_ref(s),
+                    Resolved::Category(k) => tuple
+                        .get(k + 1)
+                        .map_or(&[][..], |&set| self.service_sets.get(set)),
+                    Resolved::Nothing => &[],
+                };
+                for &s in services {
+                    list.add(s, by, *urgency);
                 }
             }
-        }
-        let fallback = match &self.rules.fallback {
-            Some(f) if list.referrals.is_empty() => {
-                for r in &f.referrals {
-                    for s in self.resolve(r, &category_services, open) {
-                        list.add(s, None, r.urgency);
-                    }
-                }
-                true
-            }
-            _ => false,
         };
-        Outcome {
+        for &p in &pathways {
+            add(&mut list, targets.pathway(p), Some(p));
+        }
+        let fallback = self.rules.fallback.is_some() && list.referrals.is_empty();
+        if fallback {
+            add(&mut list, &targets.fallback, None);
+        }
+        Draft {
             referrals: list.finish(),
             pathways,
             fallback,
         }
     }
 
-    /// The services a referral means: a service by id if it is open, or a category's
-    /// eligible services (in id order).
-    fn resolve(
-        &self,
-        referral: &ReferTo,
-        category_services: &dyn Fn(&str) -> Vec<ServiceIx>,
-        open: &[bool],
-    ) -> Vec<String> {
-        let indices = match &referral.target {
-            Target::Service(id) => service_ix(&self.services, id)
-                .filter(|&s| open_at(open, s))
-                .into_iter()
+    /// The outcome a draft stands for, with service ids.
+    fn finish(&self, draft: &Draft) -> Outcome {
+        Outcome {
+            referrals: draft
+                .referrals
+                .iter()
+                .map(|r| Referral {
+                    service: self
+                        .services
+                        .get(r.service as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    pathways: r.pathways.iter().map(|&p| p as usize).collect(),
+                    urgency: r.urgency,
+                    fallback: r.fallback,
+                })
                 .collect(),
-            Target::Category(c) => category_services(c),
+            pathways: draft.pathways.iter().map(|&p| p as usize).collect(),
+            fallback: draft.fallback,
+        }
+    }
+}
+
+/// An outcome with services and pathways as indices: cheap to build, hash and compare.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct Draft {
+    referrals: Vec<DraftReferral>,
+    pathways: Vec<u32>,
+    fallback: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct DraftReferral {
+    service: u32,
+    pathways: Vec<u32>,
+    urgency: Urgency,
+    fallback: bool,
+}
+
+/// A referral target resolved once: an open service, or a category by its position
+/// in the outcome tuples.
+#[derive(Clone, Copy, Debug)]
+enum Resolved {
+    Service(u32),
+    Category(usize),
+    /// A closed or unknown service, or a category no tuple carries.
+    Nothing,
+}
+
+/// Every pathway's targets (and the fallback's), resolved.
+struct Targets {
+    pathways: Vec<Vec<(Resolved, Urgency)>>,
+    fallback: Vec<(Resolved, Urgency)>,
+}
+
+impl Targets {
+    fn of(
+        rules: &RuleSet,
+        services: &[String],
+        open: &[bool],
+        used: &[(String, NodeId)],
+    ) -> Targets {
+        let resolve = |referrals: &[ReferTo]| -> Vec<(Resolved, Urgency)> {
+            referrals
+                .iter()
+                .map(|r| {
+                    let target = match &r.target {
+                        Target::Service(id) => service_ix(services, id)
+                            .filter(|&s| open_at(open, s))
+                            .and_then(|s| u32::try_from(s).ok())
+                            .map_or(Resolved::Nothing, Resolved::Service),
+                        Target::Category(c) => used
+                            .iter()
+                            .position(|(u, _)| u == c)
+                            .map_or(Resolved::Nothing, Resolved::Category),
+                    };
+                    (target, r.urgency)
+                })
+                .collect()
         };
-        indices
-            .into_iter()
-            .filter_map(|s| self.services.get(s).cloned())
-            .collect()
+        Targets {
+            pathways: rules
+                .pathways
+                .iter()
+                .map(|p| resolve(&p.referrals))
+                .collect(),
+            fallback: rules
+                .fallback
+                .as_ref()
+                .map(|f| resolve(&f.referrals))
+                .unwrap_or_default(),
+        }
+    }
+
+    fn pathway(&self, p: u32) -> &[(Resolved, Urgency)] {
+        self.pathways.get(p as usize).map_or(&[], Vec::as_slice)
     }
 }
 
 /// Referrals in order of first appearance, merged by service.
 #[derive(Default)]
 struct ReferralList {
-    referrals: Vec<Referral>,
+    referrals: Vec<DraftReferral>,
+    /// Position of each service in `referrals`.
+    index: FastMap<u32, usize>,
 }
 
 impl ReferralList {
     /// Adds `service` as referred by `pathway` (`None`: by the fallback).
-    fn add(&mut self, service: String, pathway: Option<PathwayIx>, urgency: Urgency) {
-        let existing = self.referrals.iter_mut().find(|r| r.service == service);
-        match existing {
+    fn add(&mut self, service: u32, pathway: Option<u32>, urgency: Urgency) {
+        match self
+            .index
+            .get(&service)
+            .and_then(|&i| self.referrals.get_mut(i))
+        {
             Some(r) => {
                 r.urgency = r.urgency.max(urgency);
                 if let Some(p) = pathway
-                    && !r.pathways.contains(&p)
+                    && r.pathways.last() != Some(&p)
                 {
                     r.pathways.push(p);
                 }
             }
-            None => self.referrals.push(Referral {
-                service,
-                pathways: pathway.into_iter().collect(),
-                urgency,
-                fallback: pathway.is_none(),
-            }),
+            None => {
+                self.index.insert(service, self.referrals.len());
+                self.referrals.push(DraftReferral {
+                    service,
+                    pathways: pathway.into_iter().collect(),
+                    urgency,
+                    fallback: pathway.is_none(),
+                });
+            }
         }
     }
 
     /// Most urgent first; the sort is stable, so first appearance breaks ties.
-    fn finish(mut self) -> Vec<Referral> {
+    fn finish(mut self) -> Vec<DraftReferral> {
         self.referrals.sort_by_key(|r| std::cmp::Reverse(r.urgency));
         self.referrals
     }
@@ -676,6 +753,6 @@ impl Compiled {
 
     /// The stable serialisation the site's finder walks.
     pub fn diagram(&self) -> &Diagram {
-        &self.diagram
+        self.diagram.get_or_init(|| Diagram::build(self))
     }
 }

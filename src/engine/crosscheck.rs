@@ -535,3 +535,38 @@ fn common_referrals_keep_what_every_outcome_shares() {
     assert_eq!(both.pathways, vec![0]);
     assert_eq!(common(&[&b, &a]), both);
 }
+
+/// A moderately large synthetic area compiles, and sampled situations agree with
+/// the direct evaluator. (Not timed: the size and time are printed for the record.)
+#[test]
+fn compiles_a_moderately_large_area() {
+    let scale = Scale {
+        localities: 100,
+        questions: 12,
+        pathways: 300,
+        services: 1_000,
+    };
+    let (rules, dir) = synthetic(&scale, 7);
+    let started = std::time::Instant::now();
+    let compiled = compile(&rules, &dir, as_of());
+    let m = compiled.manager();
+    eprintln!(
+        "compiled in {:?}: {} nodes in all, {} in the outcome diagram, {} outcomes",
+        started.elapsed(),
+        m.len(),
+        compiled.diagram().nodes.len(),
+        compiled.outcomes().len()
+    );
+    let mut rng = super::fixtures::Rng::new(11);
+    for _ in 0..300 {
+        let s: Vec<u32> = rules
+            .questions
+            .iter()
+            .map(|q| rng.below(q.domain.len()) as u32)
+            .collect();
+        let expected = reference(&rules, &dir, as_of(), &s);
+        let answers = Answers::from(s.iter().map(|&v| Some(v)).collect::<Vec<_>>());
+        assert_eq!(compiled.evaluate(&answers), common(&[&expected]));
+        assert_eq!(walk(compiled.diagram(), &s), &expected);
+    }
+}

@@ -17,8 +17,13 @@
 //!   table hash-conses every node);
 //! - nodes are never freed or changed, so a [`NodeId`] stays valid for the life of
 //!   the [`Manager`], and ids are assigned in creation order (deterministic).
+//!
+//! Storage is flat, for national-scale diagrams of millions of nodes: a node is a
+//! (question, offset) pair, all children live in one arena, and the unique table maps
+//! a hash of a node's content to node ids rather than holding copies of it.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::rules::model::{QuestionIx, ValueIx};
 
@@ -30,15 +35,21 @@ pub const FALSE: NodeId = 0;
 /// The leaf 1: "true" for a boolean function.
 pub const TRUE: NodeId = 1;
 
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Node {
+/// A node as seen from outside: a leaf, or a branch with its children.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node<'a> {
     Leaf(u32),
     /// One child per value of the question, in value order.
     Branch {
         question: QuestionIx,
-        children: Box<[NodeId]>,
+        children: &'a [NodeId],
     },
 }
+
+/// Marks a leaf in [`Manager::nodes`].
+const LEAF: u32 = u32::MAX;
+/// The end of a chain of nodes with the same hash.
+const NONE: NodeId = NodeId::MAX;
 
 /// A path of a diagram as a readable description of situations: for each question on
 /// the path, the values that lead along it (questions not listed may take any value).
@@ -53,11 +64,67 @@ pub struct Cube {
 pub struct Manager {
     /// The size of each question's domain.
     domains: Vec<u32>,
-    nodes: Vec<Node>,
-    unique: HashMap<Node, NodeId>,
+    /// Per node: its question (or [`LEAF`]) and where its children start in `arena`
+    /// (for a leaf, its value). A branch has one child per value of its question.
+    nodes: Vec<(u32, u32)>,
+    /// Every branch's children, one after another.
+    arena: Vec<NodeId>,
+    /// The unique table: a hash of a node's content to the last node created with
+    /// that hash; `same_hash` chains the others. Keeping only ids (not copies of the
+    /// children) halves the memory of large diagrams.
+    unique: FastMap<u64, NodeId>,
+    same_hash: Vec<NodeId>,
 }
 
-type Memo = HashMap<(NodeId, NodeId), NodeId>;
+type Memo = FastMap<(NodeId, NodeId), NodeId>;
+
+/// A hash map keyed by small integers (node ids, leaf values, sets of them).
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// The multiply-and-rotate hash rustc uses ("FxHash"): several times faster than the
+/// default SipHash on the unique and memo tables, which dominated compile profiles.
+/// Its keys are node ids and leaf values we create, never user input, so resistance
+/// to collision attacks is not needed.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FxHasher(u64);
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let word = chunk
+                .iter()
+                .rev()
+                .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            self.add(word);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 impl Manager {
     /// A manager for questions with these domain sizes, holding the leaves 0 and 1.
@@ -65,7 +132,9 @@ impl Manager {
         let mut manager = Manager {
             domains,
             nodes: Vec::new(),
-            unique: HashMap::new(),
+            arena: Vec::new(),
+            unique: FastMap::default(),
+            same_hash: Vec::new(),
         };
         manager.leaf(0);
         manager.leaf(1);
@@ -92,22 +161,29 @@ impl Manager {
         self.nodes.is_empty()
     }
 
-    pub fn get(&self, id: NodeId) -> Option<&Node> {
-        self.nodes.get(id as usize)
+    pub fn get(&self, id: NodeId) -> Option<Node<'_>> {
+        let &(question, start) = self.nodes.get(id as usize)?;
+        if question == LEAF {
+            return Some(Node::Leaf(start));
+        }
+        let question = question as usize;
+        let end = start as usize + self.domain_size(question) as usize;
+        let children = self.arena.get(start as usize..end)?;
+        Some(Node::Branch { question, children })
     }
 
     /// The value of a leaf, or `None` for a branch.
     pub fn leaf_value(&self, id: NodeId) -> Option<u32> {
-        match self.get(id) {
-            Some(Node::Leaf(value)) => Some(*value),
+        match self.nodes.get(id as usize) {
+            Some(&(LEAF, value)) => Some(value),
             _ => None,
         }
     }
 
     /// The question a branch tests, or `None` for a leaf.
     pub fn question_of(&self, id: NodeId) -> Option<QuestionIx> {
-        match self.get(id) {
-            Some(Node::Branch { question, .. }) => Some(*question),
+        match self.nodes.get(id as usize) {
+            Some(&(question, _)) if question != LEAF => Some(question as usize),
             _ => None,
         }
     }
@@ -132,24 +208,58 @@ impl Manager {
             Some(Node::Branch {
                 question: q,
                 children,
-            }) if *q == question => children.get(value as usize).copied().unwrap_or(FALSE),
+            }) if q == question => children.get(value as usize).copied().unwrap_or(FALSE),
             _ => id,
         }
     }
 
-    fn intern(&mut self, node: Node) -> NodeId {
-        if let Some(&id) = self.unique.get(&node) {
-            return id;
+    /// The node with this content: the existing one, or a new one.
+    fn intern(&mut self, question: u32, content: &[u32]) -> NodeId {
+        let mut hasher = FxHasher::default();
+        hasher.add(u64::from(question));
+        for &c in content {
+            hasher.add(u64::from(c));
         }
-        let id = NodeId::try_from(self.nodes.len()).unwrap_or(NodeId::MAX);
-        self.nodes.push(node.clone());
-        self.unique.insert(node, id);
+        let hash = hasher.finish();
+        let mut candidate = self.unique.get(&hash).copied().unwrap_or(NONE);
+        while candidate != NONE {
+            if self.has_content(candidate, question, content) {
+                return candidate;
+            }
+            candidate = self
+                .same_hash
+                .get(candidate as usize)
+                .copied()
+                .unwrap_or(NONE);
+        }
+        let id = NodeId::try_from(self.nodes.len()).unwrap_or(NONE);
+        let slot = if question == LEAF {
+            content.first().copied().unwrap_or(0)
+        } else {
+            let start = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
+            self.arena.extend_from_slice(content);
+            start
+        };
+        self.nodes.push((question, slot));
+        self.same_hash
+            .push(self.unique.insert(hash, id).unwrap_or(NONE));
         id
+    }
+
+    fn has_content(&self, id: NodeId, question: u32, content: &[u32]) -> bool {
+        match self.get(id) {
+            Some(Node::Leaf(value)) => question == LEAF && content == [value],
+            Some(Node::Branch {
+                question: q,
+                children,
+            }) => q == question as usize && children == content,
+            None => false,
+        }
     }
 
     /// The leaf carrying `value`.
     pub fn leaf(&mut self, value: u32) -> NodeId {
-        self.intern(Node::Leaf(value))
+        self.intern(LEAF, &[value])
     }
 
     pub fn constant(&mut self, value: bool) -> NodeId {
@@ -166,10 +276,8 @@ impl Manager {
         if children.iter().all(|&c| c == first) {
             return first;
         }
-        self.intern(Node::Branch {
-            question,
-            children: children.into_boxed_slice(),
-        })
+        let question = u32::try_from(question).unwrap_or(LEAF);
+        self.intern(question, &children)
     }
 
     /// True exactly when the answer to `question` is one of `values`.
@@ -197,7 +305,7 @@ impl Manager {
                 m.leaf_pair(a, b, |x, y| u32::from(x != 0 && y != 0))
             }
         };
-        self.apply_rec(f.min(g), f.max(g), &mut Memo::new(), &mut op)
+        self.apply_rec(f.min(g), f.max(g), &mut Memo::default(), &mut op)
     }
 
     pub fn or(&mut self, f: NodeId, g: NodeId) -> NodeId {
@@ -212,7 +320,7 @@ impl Manager {
                 m.leaf_pair(a, b, |x, y| u32::from(x != 0 || y != 0))
             }
         };
-        self.apply_rec(f.min(g), f.max(g), &mut Memo::new(), &mut op)
+        self.apply_rec(f.min(g), f.max(g), &mut Memo::default(), &mut op)
     }
 
     /// Conjunction of many (true for none).
@@ -245,7 +353,7 @@ impl Manager {
         mut combine: impl FnMut(u32, u32) -> u32,
     ) -> NodeId {
         let mut op = |m: &mut Manager, a: NodeId, b: NodeId| m.leaf_pair(a, b, &mut combine);
-        self.apply_rec(f, g, &mut Memo::new(), &mut op)
+        self.apply_rec(f, g, &mut Memo::default(), &mut op)
     }
 
     /// Shannon expansion on the earlier of the two questions, until `op` can decide.
@@ -275,23 +383,25 @@ impl Manager {
 
     /// The same function with every leaf value `v` replaced by `map(v)`.
     pub fn map_leaves(&mut self, f: NodeId, mut map: impl FnMut(u32) -> u32) -> NodeId {
-        self.map_rec(f, &mut HashMap::new(), &mut map)
+        self.map_rec(f, &mut FastMap::default(), &mut map)
     }
 
     fn map_rec<F: FnMut(u32) -> u32>(
         &mut self,
         f: NodeId,
-        memo: &mut HashMap<NodeId, NodeId>,
+        memo: &mut FastMap<NodeId, NodeId>,
         map: &mut F,
     ) -> NodeId {
         if let Some(&done) = memo.get(&f) {
             return done;
         }
-        let result = match self.get(f).cloned() {
+        let result = match self.get(f) {
             Some(Node::Branch { question, children }) => {
+                // Owned: mapping the children adds nodes, which may move the arena.
+                let children = children.to_vec();
                 let mapped = children
-                    .iter()
-                    .map(|&c| self.map_rec(c, memo, map))
+                    .into_iter()
+                    .map(|c| self.map_rec(c, memo, map))
                     .collect();
                 self.node(question, mapped)
             }
@@ -305,21 +415,22 @@ impl Manager {
     /// The function with the answered questions fixed: `answers[q]` is the answer to
     /// question `q`, or `None` when it is still open.
     pub fn restrict(&mut self, f: NodeId, answers: &[Option<ValueIx>]) -> NodeId {
-        self.restrict_rec(f, answers, &mut HashMap::new())
+        self.restrict_rec(f, answers, &mut FastMap::default())
     }
 
     fn restrict_rec(
         &mut self,
         f: NodeId,
         answers: &[Option<ValueIx>],
-        memo: &mut HashMap<NodeId, NodeId>,
+        memo: &mut FastMap<NodeId, NodeId>,
     ) -> NodeId {
         if let Some(&done) = memo.get(&f) {
             return done;
         }
-        let Some(Node::Branch { question, children }) = self.get(f).cloned() else {
+        let Some(Node::Branch { question, children }) = self.get(f) else {
             return f;
         };
+        let children = children.to_vec();
         let result = match answers.get(question).copied().flatten() {
             Some(value) => {
                 let child = children.get(value as usize).copied().unwrap_or(FALSE);
@@ -346,7 +457,7 @@ impl Manager {
         answers: &[Option<ValueIx>],
         target: &mut Manager,
     ) -> NodeId {
-        self.restrict_into_rec(f, answers, target, &mut HashMap::new())
+        self.restrict_into_rec(f, answers, target, &mut FastMap::default())
     }
 
     fn restrict_into_rec(
@@ -354,15 +465,15 @@ impl Manager {
         f: NodeId,
         answers: &[Option<ValueIx>],
         target: &mut Manager,
-        memo: &mut HashMap<NodeId, NodeId>,
+        memo: &mut FastMap<NodeId, NodeId>,
     ) -> NodeId {
         if let Some(&done) = memo.get(&f) {
             return done;
         }
         let result = match self.get(f) {
-            Some(Node::Leaf(value)) => target.leaf(*value),
+            Some(Node::Leaf(value)) => target.leaf(value),
             Some(Node::Branch { question, children }) => {
-                match answers.get(*question).copied().flatten() {
+                match answers.get(question).copied().flatten() {
                     Some(value) => {
                         let child = children.get(value as usize).copied().unwrap_or(FALSE);
                         self.restrict_into_rec(child, answers, target, memo)
@@ -372,7 +483,7 @@ impl Manager {
                             .iter()
                             .map(|&c| self.restrict_into_rec(c, answers, target, memo))
                             .collect();
-                        target.node(*question, restricted)
+                        target.node(question, restricted)
                     }
                 }
             }
@@ -389,7 +500,7 @@ impl Manager {
 
     /// Every node reachable from `f` (itself included), each once, parents first.
     pub fn reachable(&self, f: NodeId) -> Vec<NodeId> {
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<NodeId, BuildHasherDefault<FxHasher>> = HashSet::default();
         let mut stack = vec![f];
         let mut order = Vec::new();
         while let Some(id) = stack.pop() {
@@ -434,7 +545,7 @@ impl Manager {
 
     /// The number of situations in which `f`'s leaf satisfies `wanted` (saturating).
     pub fn count_where(&self, f: NodeId, wanted: impl Fn(u32) -> bool) -> u128 {
-        let mut memo = HashMap::new();
+        let mut memo = FastMap::default();
         let below = self.count_rec(f, &wanted, &mut memo);
         below.saturating_mul(self.free_between(0, self.level(f)))
     }
@@ -444,13 +555,13 @@ impl Manager {
         &self,
         f: NodeId,
         wanted: &dyn Fn(u32) -> bool,
-        memo: &mut HashMap<NodeId, u128>,
+        memo: &mut FastMap<NodeId, u128>,
     ) -> u128 {
         if let Some(&done) = memo.get(&f) {
             return done;
         }
         let result = match self.get(f) {
-            Some(Node::Leaf(value)) => u128::from(wanted(*value)),
+            Some(Node::Leaf(value)) => u128::from(wanted(value)),
             Some(Node::Branch { question, children }) => {
                 children.iter().fold(0u128, |total, &c| {
                     let free = self.free_between(question + 1, self.level(c));
@@ -480,7 +591,7 @@ impl Manager {
         f: NodeId,
         wanted: impl Fn(u32) -> bool,
     ) -> Option<Vec<(QuestionIx, ValueIx)>> {
-        let mut dead = HashSet::new();
+        let mut dead = HashSet::default();
         let mut path = Vec::new();
         self.path_rec(f, &wanted, &mut dead, &mut path)
             .then_some(path)
@@ -490,17 +601,17 @@ impl Manager {
         &self,
         f: NodeId,
         wanted: &dyn Fn(u32) -> bool,
-        dead: &mut HashSet<NodeId>,
+        dead: &mut HashSet<NodeId, BuildHasherDefault<FxHasher>>,
         path: &mut Vec<(QuestionIx, ValueIx)>,
     ) -> bool {
         if dead.contains(&f) {
             return false;
         }
         let found = match self.get(f) {
-            Some(Node::Leaf(value)) => wanted(*value),
+            Some(Node::Leaf(value)) => wanted(value),
             Some(Node::Branch { question, children }) => {
                 children.iter().zip(0..).any(|(&c, value)| {
-                    path.push((*question, value));
+                    path.push((question, value));
                     let found = self.path_rec(c, wanted, dead, path);
                     if !found {
                         path.pop();
@@ -562,13 +673,13 @@ impl<P: Fn(u32) -> bool> Cubes<'_, P> {
     /// Steps into `id`: a leaf gives a cube (if wanted), a branch a new frame.
     fn enter(&mut self, id: NodeId) -> Option<Cube> {
         match self.manager.get(id) {
-            Some(Node::Leaf(value)) => (self.wanted)(*value).then(|| Cube {
+            Some(Node::Leaf(value)) => (self.wanted)(value).then(|| Cube {
                 parts: self.path.clone(),
-                leaf: *value,
+                leaf: value,
             }),
             Some(Node::Branch { question, .. }) => {
                 self.stack.push(Frame {
-                    question: *question,
+                    question,
                     groups: self.manager.grouped_children(id),
                     next: 0,
                 });
@@ -727,6 +838,27 @@ mod tests {
         assert_eq!(m.support(f), vec![0, 2]);
         assert_eq!(m.support(c), vec![2]);
         assert!(m.support(TRUE).is_empty());
+    }
+
+    #[test]
+    fn restricts_into_another_manager() {
+        let mut m = manager();
+        let a = m.var_in(0, &set(&[2]));
+        let b = m.var_in(1, &set(&[0]));
+        let c = m.var_in(2, &set(&[0, 3]));
+        let bc = m.and(b, c);
+        let f = m.or(a, bc);
+        let answers = [Some(1), None, None];
+        let here = m.restrict(f, &answers);
+        let before = m.len();
+        let mut scratch = m.fresh();
+        let there = m.restrict_into(f, &answers, &mut scratch);
+        assert_eq!(m.len(), before, "the source manager is untouched");
+        assert_eq!(scratch.support(there), m.support(here));
+        assert_eq!(scratch.count(there), m.count(here));
+        let expected = scratch.var_in(2, &set(&[0, 3]));
+        let expected_b = scratch.var_in(1, &set(&[0]));
+        assert_eq!(there, scratch.and(expected_b, expected));
     }
 
     #[test]

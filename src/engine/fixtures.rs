@@ -1,6 +1,6 @@
 //! Builders for rule sets and directories in tests, without the parser or the loader,
 //! and a small hand-made area.
-#![allow(clippy::panic)]
+#![allow(clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeSet;
 
@@ -373,4 +373,222 @@ pub fn small_area() -> (RuleSet, Directory) {
         eligibility,
     };
     (rules, directory)
+}
+
+/// A deterministic pseudo-random stream (xorshift), for synthetic areas.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.max(1))
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+
+    pub fn chance(&mut self, one_in: usize) -> bool {
+        self.below(one_in) == 0
+    }
+}
+
+/// The size of a synthetic area.
+pub struct Scale {
+    pub localities: usize,
+    /// At least 6: locality, risk, perpetrator, children, age, then choices.
+    pub questions: usize,
+    pub pathways: usize,
+    pub services: usize,
+}
+
+const SYNTHETIC_CATEGORIES: [&str; 11] = [
+    "risk-management",
+    "advocacy",
+    "children",
+    "refuge",
+    "housing-safety",
+    "counselling",
+    "group-work",
+    "perpetrators",
+    "sexual-violence",
+    "helplines",
+    "honour-based-violence",
+];
+
+/// Age bands that pathways and services use.
+const AGE_BANDS: [(u32, u32); 6] = [(0, 12), (0, 17), (13, 17), (16, 25), (18, 120), (65, 120)];
+
+/// A synthetic area shaped like a national directory, where a locality is a local
+/// authority and a group a region of 35: most services cover one locality, some a
+/// few or a region, a handful the whole country; most pathways are local (one
+/// locality, sometimes a region) with one or two tests, mostly of risk, perpetrator
+/// and children, sometimes of an age band or another question.
+pub fn synthetic(scale: &Scale, seed: u64) -> (RuleSet, Directory) {
+    let mut rng = Rng::new(seed);
+    let names: Vec<String> = (0..scale.localities).map(|i| format!("l{i}")).collect();
+    let groups: Vec<String> = (0..scale.localities.div_ceil(35))
+        .map(|g| format!("g{g}"))
+        .collect();
+    let group_refs: Vec<[&str; 1]> = (0..scale.localities)
+        .map(|i| [groups.get(i / 35).map_or("", String::as_str)])
+        .collect();
+    let localities: Vec<(&str, &[&str])> = names
+        .iter()
+        .zip(&group_refs)
+        .map(|(n, g)| (n.as_str(), &g[..]))
+        .collect();
+    let services = (0..scale.services)
+        .map(|i| synthetic_service(&mut rng, i, &names, &groups))
+        .collect();
+    let group_ids: Vec<&str> = groups.iter().map(String::as_str).collect();
+    let directory = directory(&localities, &group_ids, &SYNTHETIC_CATEGORIES, services);
+    let mut questions = vec![
+        locality("locality", &directory),
+        risk("risk"),
+        yes_no("perpetrator"),
+        yes_no("children"),
+        number("age", DomainKind::Age, 0, 120),
+    ];
+    for i in questions.len()..scale.questions {
+        questions.push(question(
+            &format!("c{i}"),
+            DomainKind::Choice,
+            &["a", "b", "c"],
+        ));
+    }
+    let service_ids: Vec<String> = directory.services.iter().map(|s| s.id.clone()).collect();
+    let pathways = (0..scale.pathways)
+        .map(|i| synthetic_pathway(&mut rng, i, &questions, &directory, &service_ids))
+        .collect();
+    let q = &questions;
+    let ages: Vec<String> = (13..=17).map(|n| n.to_string()).collect();
+    let teen: Vec<&str> = ages.iter().map(String::as_str).collect();
+    let eligibility = crate::rules::model::Eligibility {
+        serves: vec![
+            (at(Client::Victims), is(q, "perpetrator", &["no"])),
+            (at(Client::Perpetrators), is(q, "perpetrator", &["yes"])),
+            (at(Client::Children), is(q, "children", &["yes"])),
+            (at(Client::YoungPeople), is(q, "age", &teen)),
+            (at(Client::Families), is(q, "children", &["yes"])),
+        ],
+        requires: Vec::new(),
+        risk_levels: Vec::new(),
+    };
+    let rules = RuleSet {
+        questions,
+        pathways,
+        fallback: Some(fallback(vec![to_category("helplines", Urgency::Routine)])),
+        eligibility,
+    };
+    (rules, directory)
+}
+
+fn synthetic_service(rng: &mut Rng, i: usize, localities: &[String], groups: &[String]) -> Service {
+    let category = SYNTHETIC_CATEGORIES[rng.below(SYNTHETIC_CATEGORIES.len())];
+    let mut s = service(&format!("s{i:05}"), &[category]);
+    let clients = [
+        Client::Victims,
+        Client::Perpetrators,
+        Client::Children,
+        Client::YoungPeople,
+    ];
+    s = serving(s, &[clients[rng.below(clients.len())]]);
+    if rng.chance(2) {
+        let levels = [
+            &RiskLevel::ALL[..2],
+            &RiskLevel::ALL[2..],
+            &RiskLevel::ALL[1..],
+        ];
+        s = at_risk(s, levels[rng.below(levels.len())]);
+    }
+    if rng.chance(5) {
+        let (min, max) = AGE_BANDS[rng.below(AGE_BANDS.len())];
+        s = aged(s, min, max);
+    }
+    s = match rng.below(100) {
+        0 => s,
+        1..=10 => covering(s, &[groups[rng.below(groups.len())].as_str()]),
+        11..=30 => {
+            let picked: Vec<&str> = (0..2 + rng.below(3))
+                .map(|_| localities[rng.below(localities.len())].as_str())
+                .collect();
+            covering(s, &picked)
+        }
+        _ => covering(s, &[localities[rng.below(localities.len())].as_str()]),
+    };
+    if rng.chance(20) {
+        s = open_between(s, None, Some(date(2012, 3, 31)));
+    }
+    s
+}
+
+fn synthetic_pathway(
+    rng: &mut Rng,
+    i: usize,
+    questions: &[Question],
+    directory: &Directory,
+    services: &[String],
+) -> Pathway {
+    let q = questions;
+    let mut parts = Vec::new();
+    // Other questions than the core ones are asked by local pathways only.
+    let local = match rng.below(100) {
+        0..=2 => false,
+        3..=19 => {
+            let group = &directory.groups[rng.below(directory.groups.len())].id.value;
+            let members: Vec<&str> = directory
+                .group_members(group)
+                .into_iter()
+                .map(|l| directory.localities[l].id.value.as_str())
+                .collect();
+            parts.push(is(q, "locality", &members));
+            false
+        }
+        _ => {
+            let place = &directory.localities[rng.below(directory.localities.len())];
+            parts.push(is(q, "locality", &[place.id.value.as_str()]));
+            true
+        }
+    };
+    for _ in 0..1 + rng.below(2) {
+        let atom = match rng.below(if local { 20 } else { 18 }) {
+            0..=6 => {
+                let levels = [&["high"][..], &["standard", "medium"], &["medium", "high"]];
+                is(q, "risk", levels[rng.below(levels.len())])
+            }
+            7..=10 => is(q, "perpetrator", &[["yes", "no"][rng.below(2)]]),
+            11..=14 => is(q, "children", &["yes"]),
+            15..=17 => {
+                let (min, max) = AGE_BANDS[rng.below(AGE_BANDS.len())];
+                let ages: Vec<String> = (min..=max).map(|n| n.to_string()).collect();
+                let refs: Vec<&str> = ages.iter().map(String::as_str).collect();
+                is(q, "age", &refs)
+            }
+            _ => {
+                let question = &q[5 + rng.below(q.len() - 5)];
+                let v = ["a", "b", "c"][rng.below(3)];
+                is(q, &question.id.value, &[v])
+            }
+        };
+        parts.push(if rng.chance(6) { not(atom) } else { atom });
+    }
+    let condition = match parts.len() {
+        1 => parts.remove(0),
+        _ => and(parts),
+    };
+    let urgencies = [Urgency::Routine, Urgency::Urgent, Urgency::Immediate];
+    let referrals = (0..1 + rng.below(2))
+        .map(|_| {
+            let urgency = urgencies[rng.below(3)];
+            if rng.chance(3) {
+                to_category(SYNTHETIC_CATEGORIES[rng.below(11)], urgency)
+            } else {
+                to_service(&services[rng.below(services.len())], urgency)
+            }
+        })
+        .collect();
+    pathway(&format!("p{i:04}"), condition, referrals)
 }

@@ -155,11 +155,11 @@ impl Walk<'_> {
         let r = match self.compiled.manager().get(id) {
             Some(Node::Branch { question, children }) => {
                 let children = children.iter().map(|&c| self.visit(c)).collect();
-                self.diagram.nodes.push(DiagramNode(*question, children));
+                self.diagram.nodes.push(DiagramNode(question, children));
                 count(self.diagram.nodes.len()) - 1
             }
             Some(Node::Leaf(outcome)) => {
-                let outcome = self.compiled.outcome(*outcome).cloned().unwrap_or_default();
+                let outcome = self.compiled.outcome(outcome).cloned().unwrap_or_default();
                 self.diagram.outcomes.push(outcome);
                 -count(self.diagram.outcomes.len())
             }
