@@ -421,10 +421,10 @@ fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> BTreeSet<V
             continue;
         }
         match manager.get(id) {
-            Some(Node::Branch { question, children }) if *question < locality => {
+            Some(Node::Branch { question, children }) if question < locality => {
                 stack.extend(children.iter().copied());
             }
-            Some(Node::Branch { question, children }) if *question == locality => {
+            Some(Node::Branch { question, children }) if question == locality => {
                 places.extend(
                     children
                         .iter()
