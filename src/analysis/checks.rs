@@ -1,470 +1,486 @@
-//! The whole-space checks, exact over every combination of answers: coverage gaps,
-//! unreachable and redundant pathways, ineligible and out-of-area referrals, service
-//! gaps, orphan services and an unused fallback. Each finding is a diagnostic at the
-//! pathway, service or referral concerned, with a witness of the situations.
+//! The whole-space checks about pathways, exact over every combination of answers:
+//! coverage gaps, unreachable pathways and redundant pathways (the checks about
+//! referrals and services are in `referrals`). Each finding is a diagnostic at the
+//! pathway concerned, with a witness of the situations and a fix.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::witness::{Vocabulary, Witness};
+use super::referrals;
+use super::witness::Vocabulary;
 use crate::diagnostic::Diagnostic;
-use crate::directory::model::{Directory, Service};
-use crate::engine::diagram::{FALSE, Node};
-use crate::engine::{Compiled, Manager, NodeId, Outcome};
-use crate::rules::model::{DomainKind, Pathway, PathwayIx, RuleSet, Target, Urgency, ValueIx};
+use crate::directory::model::Directory;
+use crate::engine::diagram::{FALSE, Node, TRUE};
+use crate::engine::{Compiled, Manager, NodeId};
+use crate::rules::model::{Condition, PathwayIx, QuestionIx, RuleSet, Target, Urgency};
+use crate::source::{Sources, Span};
+
+/// How many pathways are tried as "the nearest" to a coverage gap. It is only a
+/// hint, so it is bounded to keep the check of a national rule set fast.
+const NEAREST_TRIED: usize = 256;
 
 /// Runs every whole-space check on compiled rules.
-pub fn check(compiled: &mut Compiled, directory: &Directory) -> Vec<Diagnostic> {
+pub fn check(compiled: &mut Compiled, directory: &Directory, sources: &Sources) -> Vec<Diagnostic> {
     let rules = compiled.rules().clone();
     let words = Vocabulary {
         rules: &rules,
         directory,
     };
     let mut found = coverage_gaps(compiled, &words);
-    found.extend(unreachable(compiled, &rules));
+    found.extend(unreachable(compiled, &rules, sources));
     found.extend(redundant(compiled, &rules, directory));
-    found.extend(ineligible(compiled, &words));
-    found.extend(service_gaps(compiled, &rules, directory));
-    found.extend(orphans(compiled, directory));
+    found.extend(referrals::check(compiled, &words));
     found
 }
 
-/// Situations where nobody is referred anywhere: no pathway fires, or those that fire
-/// resolve to no service, and there is no `otherwise`.
-fn coverage_gaps(compiled: &Compiled, words: &Vocabulary) -> Vec<Diagnostic> {
-    let manager = compiled.manager();
-    let outcomes = compiled.outcomes();
-    let root = compiled.outcome_root();
-    let empty = |leaf: u32, fired: bool| {
-        outcomes
-            .get(leaf as usize)
-            .is_some_and(|o| o.referrals.is_empty() && o.pathways.is_empty() != fired)
+/// Situations where nobody is referred anywhere: no pathway applies (and the
+/// `otherwise` block, if any, finds no service), or those that apply find none.
+fn coverage_gaps(compiled: &mut Compiled, words: &Vocabulary) -> Vec<Diagnostic> {
+    let nobody: Vec<(bool, bool)> = compiled
+        .outcomes()
+        .iter()
+        .map(|o| {
+            let empty = o.referrals.is_empty();
+            (
+                empty && o.pathways.is_empty(),
+                empty && !o.pathways.is_empty(),
+            )
+        })
+        .collect();
+    let flag = |leaf: u32, pick: fn((bool, bool)) -> bool| {
+        u32::from(nobody.get(leaf as usize).copied().is_some_and(pick))
     };
-    let anchor = words.rules.pathways.last().map(|p| p.span);
+    let root = compiled.outcome_root();
+    let m = compiled.manager_mut();
+    let unmatched = m.map_leaves(root, |o| flag(o, |(a, _)| a));
+    let unserved = m.map_leaves(root, |o| flag(o, |(_, b)| b));
     let mut found = Vec::new();
-    let no_pathway = words.witness_where(manager, root, |leaf| empty(leaf, false));
-    if no_pathway.situations > 0 {
-        found.push(gap(
-            "no pathway applies",
-            &no_pathway,
-            "add a pathway for these situations, or an `otherwise` block saying where to refer when nothing else applies",
-            anchor,
-        ));
+    if unmatched != FALSE {
+        found.push(no_pathway_gap(compiled, words, unmatched));
     }
-    let no_service = words.witness_where(manager, root, |leaf| empty(leaf, true));
-    if no_service.situations > 0 {
-        found.push(gap(
-            "pathways apply, but none of the services they name is open, eligible and local",
-            &no_service,
-            "widen a service's coverage or eligibility, refer to another service here, or add an `otherwise` block",
-            anchor,
-        ));
+    if unserved != FALSE {
+        let fired = pathways_where(compiled, |o| flag(o, |(_, b)| b) != 0);
+        found.push(no_service_gap(compiled, words, unserved, &fired));
     }
     found
 }
 
-fn gap(
-    what: &str,
-    witness: &Witness,
-    help: &str,
-    anchor: Option<crate::source::Span>,
+fn no_pathway_gap(compiled: &mut Compiled, words: &Vocabulary, gap: NodeId) -> Diagnostic {
+    let witness = words.witness(compiled.manager(), gap);
+    let rules = words.rules;
+    let d = Diagnostic::error(
+        "coverage-gap",
+        format!(
+            "no pathway applies in {}, so nobody is referred anywhere: {}",
+            witness.size(),
+            witness.sentence()
+        ),
+    );
+    if let Some(fallback) = &rules.fallback {
+        let at = fallback.referrals.first().map_or(fallback.span, |r| r.span);
+        return d
+            .at(at)
+            .label("`otherwise` applies there, but finds no open service that takes the person")
+            .help("in the `otherwise` block, refer to a service that is open and takes everyone (a national helpline, say), or add a pathway for these situations");
+    }
+    let otherwise = "add a pathway for these situations, or an `otherwise` block saying where to refer when nothing else applies";
+    match nearest(compiled, gap) {
+        Some((p, q)) => {
+            let (pathway, question) = (rules.pathways.get(p), rules.questions.get(q));
+            let (Some(pathway), Some(question)) = (pathway, question) else {
+                return d.help(otherwise);
+            };
+            d.at(pathway.id.span)
+                .label(format!(
+                    "the nearest pathway: it would apply to some of them with another answer to `{}`",
+                    question.id.value
+                ))
+                .help(format!(
+                    "widen the condition of `{}` if it is meant to cover them, {otherwise}",
+                    pathway.id.value
+                ))
+        }
+        None => {
+            let last = rules
+                .pathways
+                .last()
+                .map(|p| p.id.span)
+                .or(rules.questions.last().map(|q| q.span));
+            match last {
+                Some(span) => d.at(span).label("add a pathway for these situations"),
+                None => d,
+            }
+            .help(otherwise)
+        }
+    }
+}
+
+fn no_service_gap(
+    compiled: &Compiled,
+    words: &Vocabulary,
+    gap: NodeId,
+    fired: &BTreeSet<PathwayIx>,
 ) -> Diagnostic {
+    let witness = words.witness(compiled.manager(), gap);
     let mut d = Diagnostic::error(
         "coverage-gap",
-        format!("{what} in {}: {}", witness.size(), witness.sentence()),
+        format!(
+            "pathways apply in {}, but every service they refer to is closed or does not take the person, so nobody is referred anywhere: {}",
+            witness.size(),
+            witness.sentence()
+        ),
     )
-    .help(help);
-    if let Some(span) = anchor {
+    .help("refer to a service that takes these people as well, widen a service's `localities` or eligibility in the directory, or add an `otherwise` block");
+    let mut spans = fired
+        .iter()
+        .filter_map(|&p| words.rules.pathways.get(p))
+        .map(|p| p.id.span);
+    if let Some(first) = spans.next() {
         d = d
-            .at(span)
-            .label("no pathway, here or above, covers those situations");
+            .at(first)
+            .label("applies there, but finds no service that takes the person");
+    }
+    for other in spans.take(3) {
+        d = d.related(other, "also applies there, and finds none either");
     }
     d
 }
 
-/// Pathways whose condition can never hold.
-fn unreachable(compiled: &Compiled, rules: &RuleSet) -> Vec<Diagnostic> {
-    rules
-        .pathways
-        .iter()
-        .enumerate()
-        .filter(|(ix, _)| compiled.pathway_condition(*ix) == Some(FALSE))
-        .map(|(_, p)| {
-            let at = p.condition.span().unwrap_or(p.id.span);
-            Diagnostic::error(
-                "unreachable-pathway",
-                format!(
-                    "pathway `{}` can never apply: its condition holds in no situation",
-                    p.id.value
-                ),
-            )
-            .at(at)
-            .label("this never holds")
-            .help(unreachable_help(p, rules))
-        })
-        .collect()
-}
-
-fn unreachable_help(pathway: &Pathway, rules: &RuleSet) -> String {
-    let mut empty = Vec::new();
-    collect_empty_atoms(&pathway.condition, &mut empty);
-    if let Some(text) = empty.first() {
-        return format!(
-            "`{text}` matches no value (an empty locality group?); fix it or remove the pathway"
-        );
-    }
-    let questions: Vec<&str> = rules
-        .questions
-        .iter()
-        .map(|q| q.id.value.as_str())
-        .collect();
-    format!(
-        "look for parts that contradict each other, such as two different answers to the same question joined by `and` (questions: {})",
-        questions.join(", ")
-    )
-}
-
-fn collect_empty_atoms(condition: &crate::rules::model::Condition, out: &mut Vec<String>) {
-    use crate::rules::model::Condition;
-    match condition {
-        Condition::In { values, text, .. } if values.is_empty() => out.push(text.clone()),
-        Condition::Not(inner, _) => collect_empty_atoms(inner, out),
-        Condition::And(parts, _) | Condition::Or(parts, _) => {
-            parts.iter().for_each(|p| collect_empty_atoms(p, out));
-        }
-        _ => {}
-    }
-}
-
-/// Pathways that, wherever they apply, add no referral (or urgency) others do not.
-fn redundant(compiled: &Compiled, rules: &RuleSet, directory: &Directory) -> Vec<Diagnostic> {
-    let reachable: Vec<&Outcome> = compiled
+/// The pathways that fire in some outcome passing `wanted`.
+fn pathways_where(compiled: &Compiled, wanted: impl Fn(u32) -> bool) -> BTreeSet<PathwayIx> {
+    compiled
         .manager()
         .leaves(compiled.outcome_root())
         .into_iter()
+        .filter(|&leaf| wanted(leaf))
         .filter_map(|leaf| compiled.outcome(leaf))
-        .collect();
-    let mut found = Vec::new();
-    for (ix, pathway) in rules.pathways.iter().enumerate() {
-        let fired: Vec<&&Outcome> = reachable
-            .iter()
-            .filter(|o| o.pathways.contains(&ix))
-            .collect();
-        if fired.is_empty() {
-            continue;
-        }
-        let mut covering = BTreeSet::new();
-        let covered = fired
-            .iter()
-            .all(|o| covered_in(o, ix, rules, directory, &mut covering));
-        if covered {
-            let others: Vec<String> = covering
-                .iter()
-                .filter_map(|&q: &PathwayIx| rules.pathways.get(q))
-                .map(|q| format!("`{}`", q.id.value))
-                .collect();
-            found.push(
-                Diagnostic::warning(
-                    "redundant-pathway",
-                    format!(
-                        "pathway `{}` adds nothing: wherever it applies, {} already refer to the same services at least as urgently",
-                        pathway.id.value,
-                        if others.is_empty() { "no services are available, and others".to_string() } else { others.join(", ") }
-                    ),
-                )
-                .at(pathway.id.span)
-                .label("redundant")
-                .help("remove the pathway, or change what it refers to if it was meant to add something"),
-            );
-        }
-    }
-    found
+        .flat_map(|o| o.pathways.iter().copied())
+        .collect()
 }
 
-/// Whether, in one outcome, every referral pathway `ix` makes is also made by another
-/// pathway at least as urgently; collects those other pathways.
-fn covered_in(
-    outcome: &Outcome,
-    ix: PathwayIx,
-    rules: &RuleSet,
-    directory: &Directory,
-    covering: &mut BTreeSet<PathwayIx>,
-) -> bool {
-    outcome
-        .referrals
-        .iter()
-        .filter(|r| r.pathways.contains(&ix))
-        .all(|r| {
-            let mine = urgency_for(rules.pathways.get(ix), &r.service, directory);
-            let other = r
-                .pathways
-                .iter()
-                .filter(|&&q| q != ix)
-                .find(|&&q| urgency_for(rules.pathways.get(q), &r.service, directory) >= mine);
-            if let Some(&q) = other {
-                covering.insert(q);
-            }
-            other.is_some()
-        })
-}
-
-/// The urgency with which a pathway refers to a service (directly or by category).
-fn urgency_for(pathway: Option<&Pathway>, service: &str, directory: &Directory) -> Option<Urgency> {
-    let in_category = |c: &str| directory.service(service).is_some_and(|s| s.in_category(c));
-    pathway?
-        .referrals
-        .iter()
-        .filter(|r| match &r.target {
-            Target::Service(id) => id == service,
-            Target::Category(c) => in_category(c),
-        })
-        .map(|r| r.urgency)
-        .max()
-}
-
-/// Direct referrals to a service that does not take the person: never (error),
-/// sometimes (warning), or out of its area (error).
-fn ineligible(compiled: &mut Compiled, words: &Vocabulary) -> Vec<Diagnostic> {
-    let mut found = Vec::new();
-    for (ix, pathway) in words.rules.pathways.iter().enumerate() {
-        let Some(condition) = compiled.pathway_condition(ix) else {
+/// The pathway (and question) that would apply to the most situations of `gap` if
+/// that question's answer were different: where to look first to close the gap.
+fn nearest(compiled: &mut Compiled, gap: NodeId) -> Option<(PathwayIx, QuestionIx)> {
+    let mut best: Option<(u128, PathwayIx, QuestionIx)> = None;
+    let tried = compiled.rules().pathways.len().min(NEAREST_TRIED);
+    for p in 0..tried {
+        let Some(condition) = compiled.pathway_condition(p) else {
             continue;
         };
-        for referral in &pathway.referrals {
-            let Target::Service(id) = &referral.target else {
-                continue;
-            };
-            let Some(service) = words.directory.service(id) else {
-                continue;
-            };
-            if !service.is_open_on(compiled.as_of()) || condition == FALSE {
-                continue;
+        for q in compiled.manager().support(condition) {
+            let m = compiled.manager_mut();
+            let relaxed = relax(m, condition, q);
+            let near = m.and(relaxed, gap);
+            let count = m.count(near);
+            if count > 0 && best.is_none_or(|(most, _, _)| count > most) {
+                best = Some((count, p, q));
             }
-            let Some(s) = compiled.services().iter().position(|x| x == id) else {
-                continue;
-            };
-            found.extend(referral_eligibility(
-                compiled,
-                words,
-                pathway,
-                referral.span,
-                service,
-                s,
-                condition,
-            ));
         }
+    }
+    best.map(|(_, p, q)| (p, q))
+}
+
+/// `f` with question `q` set free: true where some answer to `q` makes `f` true.
+fn relax(m: &mut Manager, f: NodeId, q: QuestionIx) -> NodeId {
+    relax_rec(m, f, q, &mut HashMap::new())
+}
+
+fn relax_rec(
+    m: &mut Manager,
+    f: NodeId,
+    q: QuestionIx,
+    memo: &mut HashMap<NodeId, NodeId>,
+) -> NodeId {
+    if let Some(&done) = memo.get(&f) {
+        return done;
+    }
+    // Copied out of the manager: it is borrowed again to build the result.
+    let branch = match m.get(f) {
+        Some(Node::Branch { question, children }) => Some((question, children.to_vec())),
+        _ => None,
+    };
+    let result = match branch {
+        Some((question, children)) if question == q => m.or_any(children),
+        Some((question, children)) if question < q => {
+            let relaxed = children.iter().map(|&c| relax_rec(m, c, q, memo)).collect();
+            m.node(question, relaxed)
+        }
+        _ => f,
+    };
+    memo.insert(f, result);
+    result
+}
+
+/// Pathways whose condition can never hold, with the parts that contradict.
+fn unreachable(compiled: &mut Compiled, rules: &RuleSet, sources: &Sources) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (ix, pathway) in rules.pathways.iter().enumerate() {
+        if compiled.pathway_condition(ix) != Some(FALSE) {
+            continue;
+        }
+        let (help, parts) = why_never(compiled, &pathway.condition, sources);
+        let d = Diagnostic::error(
+            "unreachable-pathway",
+            format!(
+                "pathway `{}` can never apply: no answers to the questions make its condition hold",
+                pathway.id.value
+            ),
+        )
+        .help(help);
+        let whole = pathway.condition.span().unwrap_or(pathway.id.span);
+        found.push(match parts.split_first() {
+            Some((first, rest)) => rest.iter().fold(
+                d.at(*first)
+                    .label("cannot hold together with the other marked part"),
+                |d, span| d.related(*span, "the other part"),
+            ),
+            None => d.at(whole).label("this never holds"),
+        });
     }
     found
 }
 
-fn referral_eligibility(
+/// Why a condition never holds, in words, and the parts to mark.
+fn why_never(
     compiled: &mut Compiled,
-    words: &Vocabulary,
-    pathway: &Pathway,
-    at: crate::source::Span,
-    service: &Service,
-    s: usize,
-    condition: NodeId,
-) -> Vec<Diagnostic> {
-    let (Some(anywhere), Some(local)) = (compiled.eligible_anywhere(s), compiled.eligible(s))
-    else {
-        return Vec::new();
-    };
-    let m = compiled.manager_mut();
-    let not_eligible = m.not(anywhere);
-    let excluded = m.and(condition, not_eligible);
-    let not_local = m.not(local);
-    let eligible_here = m.and(condition, anywhere);
-    let out_of_area = m.and(eligible_here, not_local);
-    let m = compiled.manager();
-    let mut found = Vec::new();
-    let name = &pathway.id.value;
-    if excluded != FALSE {
-        let always = excluded == condition;
-        let witness = words.witness(m, excluded);
-        let (make, when): (fn(&'static str, String) -> Diagnostic, &str) = if always {
-            (Diagnostic::error, "in every situation where it applies")
-        } else {
-            (Diagnostic::warning, "in some situations where it applies")
-        };
-        found.push(
-            make(
-                "ineligible-referral",
-                format!(
-                    "pathway `{name}` refers to `{}`, which does not take the person {when}: {} ({})",
-                    service.id,
-                    witness.sentence(),
-                    witness.size()
-                ),
-            )
-            .at(at)
-            .label(format!("`{}` {}", service.id, eligibility_summary(service)))
-            .related(service.name.span, "the service's entry")
-            .help(if always {
-                "refer to a service that takes these people, or change the pathway's condition"
-            } else {
-                "narrow the pathway's condition, or split it so the service is only named where it applies"
-            }),
-        );
+    condition: &Condition,
+    sources: &Sources,
+) -> (String, Vec<Span>) {
+    match condition {
+        Condition::In { values, text, .. } if values.is_empty() => (
+            format!(
+                "`{text}` matches no answer at all (a locality group with no members?): fix the test, or remove the pathway"
+            ),
+            Vec::new(),
+        ),
+        Condition::Not(inner, _) => (
+            format!(
+                "`{}` holds in every situation, so `not` of it never does: remove the `not`, or the pathway",
+                quote(inner, sources)
+            ),
+            Vec::new(),
+        ),
+        Condition::And(parts, _) => match contradiction(compiled, parts).as_slice() {
+            [one] => why_never(compiled, one, sources),
+            core => {
+                let texts: Vec<String> = core
+                    .iter()
+                    .map(|c| format!("`{}`", quote(c, sources)))
+                    .collect();
+                let all = if texts.len() == 2 { "both" } else { "all" };
+                (
+                    format!(
+                        "{} cannot {all} hold at once (a question has one answer at a time): change one of them, or use `or` if either should do",
+                        texts.join(" and ")
+                    ),
+                    core.iter().filter_map(|c| c.span()).collect(),
+                )
+            }
+        },
+        Condition::Or(parts, _) => match parts.first() {
+            Some(first) => why_never(compiled, first, sources),
+            None => (String::new(), Vec::new()),
+        },
+        _ => (
+            "change the condition so that some answers make it hold, or remove the pathway"
+                .to_string(),
+            Vec::new(),
+        ),
     }
-    if out_of_area != FALSE {
-        let witness = words.witness(m, out_of_area);
-        found.push(
-            Diagnostic::error(
-                "out-of-area-referral",
-                format!(
-                    "pathway `{name}` refers to `{}` for people it does not cover: {} ({})",
-                    service.id,
-                    witness.sentence(),
-                    witness.size()
-                ),
-            )
-            .at(at)
-            .label(format!("`{}` does not cover these localities", service.id))
-            .related(service.name.span, "the service's entry")
-            .help(format!(
-                "add a locality condition to the pathway, widen `localities` in `{}`'s entry, or use `any service in category ...` so a local service is chosen",
-                service.id
-            )),
-        );
+}
+
+/// The condition as written in the rule file.
+fn quote(condition: &Condition, sources: &Sources) -> String {
+    match condition {
+        Condition::In { text, .. } => text.clone(),
+        _ => condition
+            .span()
+            .map(|s| {
+                sources
+                    .slice(s)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// A smallest set of `parts` that still never hold together (each is needed).
+fn contradiction<'a>(compiled: &mut Compiled, parts: &'a [Condition]) -> Vec<&'a Condition> {
+    let diagrams: Vec<NodeId> = parts
+        .iter()
+        .map(|p| compiled.condition_diagram(p))
+        .collect();
+    let mut keep = vec![true; parts.len()];
+    for i in 0..parts.len() {
+        if let Some(k) = keep.get_mut(i) {
+            *k = false;
+        }
+        let rest: Vec<NodeId> = diagrams
+            .iter()
+            .zip(&keep)
+            .filter(|(_, k)| **k)
+            .map(|(d, _)| *d)
+            .collect();
+        if compiled.manager_mut().and_all(rest) != FALSE
+            && let Some(k) = keep.get_mut(i)
+        {
+            *k = true;
+        }
+    }
+    parts
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(p, _)| p)
+        .collect()
+}
+
+/// For one pathway, each service it refers to somewhere, with the other pathways that
+/// also refer to it wherever this one does (`None`: somewhere only this one does).
+type Shares = BTreeMap<String, Option<BTreeSet<PathwayIx>>>;
+
+fn shares(compiled: &Compiled) -> Vec<Shares> {
+    let mut shares = vec![Shares::new(); compiled.rules().pathways.len()];
+    for leaf in compiled.manager().leaves(compiled.outcome_root()) {
+        let Some(outcome) = compiled.outcome(leaf) else {
+            continue;
+        };
+        for r in &outcome.referrals {
+            for &p in &r.pathways {
+                let Some(services) = shares.get_mut(p) else {
+                    continue;
+                };
+                let slot = services
+                    .entry(r.service.clone())
+                    .or_insert_with(|| Some(BTreeSet::new()));
+                let others = r.pathways.iter().copied().filter(|&q| q != p);
+                if r.pathways.len() < 2 {
+                    *slot = None;
+                } else if let Some(set) = slot {
+                    set.extend(others);
+                }
+            }
+        }
+    }
+    shares
+}
+
+/// Pathways that can be removed without changing any situation's referrals (or their
+/// urgency): wherever they refer to a service, another pathway does, at least as
+/// urgently. Pathways that never find a service are left to other checks.
+fn redundant(compiled: &mut Compiled, rules: &RuleSet, directory: &Directory) -> Vec<Diagnostic> {
+    let shares = shares(compiled);
+    let mut found = Vec::new();
+    for (ix, services) in shares.iter().enumerate() {
+        let Some(shared) = services
+            .iter()
+            .map(|(s, others)| Some((s.as_str(), others.as_ref()?)))
+            .collect::<Option<Vec<_>>>()
+        else {
+            continue;
+        };
+        if shared.is_empty()
+            || !shared
+                .iter()
+                .all(|(s, others)| as_urgent(compiled, directory, ix, s, others))
+        {
+            continue;
+        }
+        let covering: BTreeSet<PathwayIx> =
+            shared.iter().flat_map(|(_, o)| o.iter().copied()).collect();
+        found.push(redundant_pathway(rules, ix, &covering));
     }
     found
 }
 
-/// "serves victims, at risk levels high" - what the directory says a service takes.
-fn eligibility_summary(service: &Service) -> String {
-    let serves: Vec<&str> = service.serves.iter().map(|c| c.value.id()).collect();
-    let mut text = format!(
-        "serves {}",
-        if serves.is_empty() {
-            "nobody".to_string()
-        } else {
-            serves.join(", ")
-        }
-    );
-    if !service.risk_levels.is_empty() {
-        let levels: Vec<&str> = service.risk_levels.iter().map(|r| r.value.id()).collect();
-        text.push_str(&format!(" at {} risk", levels.join(" or ")));
-    }
-    if let Some(ages) = &service.ages {
-        text.push_str(&format!(", ages {} to {}", ages.min, ages.max));
-    }
-    if !service.requires.is_empty() {
-        let needs: Vec<&str> = service.requires.iter().map(|r| r.value.as_str()).collect();
-        text.push_str(&format!(", requires {}", needs.join(", ")));
-    }
-    text
-}
-
-/// For each category named by a pathway: the localities where it may be needed but no
-/// open service of the category covers them (the commissioner's gap analysis).
-fn service_gaps(compiled: &Compiled, rules: &RuleSet, directory: &Directory) -> Vec<Diagnostic> {
-    let Some(locality) = rules.question_of_kind(|k| k == DomainKind::Locality) else {
-        return Vec::new();
-    };
-    let mut needed: BTreeMap<&str, (crate::source::Span, BTreeSet<ValueIx>)> = BTreeMap::new();
-    for (ix, pathway) in rules.pathways.iter().enumerate() {
-        let Some(condition) = compiled.pathway_condition(ix) else {
-            continue;
-        };
-        for referral in &pathway.referrals {
-            if let Target::Category(category) = &referral.target {
-                let places = localities_where(compiled.manager(), condition, locality);
-                let entry = needed
-                    .entry(category.as_str())
-                    .or_insert((referral.span, BTreeSet::new()));
-                entry.1.extend(places);
-            }
-        }
-    }
-    needed
-        .into_iter()
-        .filter_map(|(category, (span, places))| {
-            let covered: BTreeSet<usize> = directory
-                .services
-                .iter()
-                .filter(|s| s.in_category(category) && s.is_open_on(compiled.as_of()))
-                .flat_map(|s| directory.covered_localities(s))
-                .collect();
-            let missing: Vec<&str> = places
-                .iter()
-                .filter(|&&v| !covered.contains(&(v as usize)))
-                .filter_map(|&v| directory.localities.get(v as usize))
-                .map(|l| l.id.value.as_str())
-                .collect();
-            (!missing.is_empty()).then(|| {
-                Diagnostic::warning(
-                    "service-gap",
-                    format!(
-                        "no open service in category `{category}` covers {}: {}",
-                        crate::diagnostic::plural(missing.len(), "locality"),
-                        missing.join(", ")
-                    ),
-                )
-                .at(span)
-                .label("needed here")
-                .help(format!(
-                    "commission a `{category}` service for these localities, widen an existing one's `localities`, or refer elsewhere there"
-                ))
-            })
-        })
-        .collect()
-}
-
-/// The values of the locality question for which `f` can be true.
-fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> BTreeSet<ValueIx> {
-    let all = || (0..manager.domain_size(locality)).collect::<BTreeSet<_>>();
-    let mut seen = BTreeSet::new();
-    let mut stack = vec![f];
-    let mut places = BTreeSet::new();
-    while let Some(id) = stack.pop() {
-        if id == FALSE || !seen.insert(id) {
-            continue;
-        }
-        match manager.get(id) {
-            Some(Node::Branch { question, children }) if question < locality => {
-                stack.extend(children.iter().copied());
-            }
-            Some(Node::Branch { question, children }) if question == locality => {
-                places.extend(
-                    children
-                        .iter()
-                        .zip(0..)
-                        .filter(|(c, _)| **c != FALSE)
-                        .map(|(_, v)| v),
-                );
-            }
-            _ => return all(),
-        }
-    }
-    places
-}
-
-/// Open services that some situation could take, but that no pathway ever reaches.
-fn orphans(compiled: &Compiled, directory: &Directory) -> Vec<Diagnostic> {
-    let manager = compiled.manager();
-    let referred: BTreeSet<&str> = manager
-        .leaves(compiled.outcome_root())
-        .into_iter()
-        .filter_map(|leaf| compiled.outcome(leaf))
-        .flat_map(|o| o.referrals.iter().map(|r| r.service.as_str()))
-        .collect();
-    directory
-        .services
+fn redundant_pathway(rules: &RuleSet, ix: PathwayIx, covering: &BTreeSet<PathwayIx>) -> Diagnostic {
+    let others: Vec<_> = covering
         .iter()
-        .enumerate()
-        .filter(|(s, service)| {
-            !referred.contains(service.id.as_str())
-                && service.is_open_on(compiled.as_of())
-                && compiled.eligible(*s).is_some_and(|e| e != FALSE)
+        .filter_map(|&q| rules.pathways.get(q))
+        .collect();
+    let names: Vec<String> = others.iter().map(|q| format!("`{}`", q.id.value)).collect();
+    let (list, verb) = match names.split_last() {
+        Some((last, [])) => (last.clone(), "refers"),
+        Some((last, rest)) => (format!("{} and {last}", rest.join(", ")), "refer"),
+        None => (String::new(), "refer"),
+    };
+    let Some(pathway) = rules.pathways.get(ix) else {
+        return Diagnostic::warning("redundant-pathway", "a pathway adds nothing");
+    };
+    let mut d = Diagnostic::warning(
+        "redundant-pathway",
+        format!(
+            "pathway `{}` adds nothing: wherever it applies, {list} already {verb} to the same services, at least as urgently",
+            pathway.id.value
+        ),
+    )
+    .at(pathway.id.span)
+    .label("removing it would change no referral")
+    .help("remove this pathway, or change what it refers to if it was meant to add something");
+    for other in others {
+        d = d.related(other.id.span, "refers to the same services");
+    }
+    d
+}
+
+/// Whether, wherever pathway `p` refers to `service` urgently (or immediately), one
+/// of `others` refers to it at least as urgently.
+fn as_urgent(
+    compiled: &mut Compiled,
+    directory: &Directory,
+    p: PathwayIx,
+    service: &str,
+    others: &BTreeSet<PathwayIx>,
+) -> bool {
+    [Urgency::Urgent, Urgency::Immediate]
+        .into_iter()
+        .all(|at_least| {
+            let mine = gives(compiled, directory, p, service, at_least);
+            let theirs: Vec<NodeId> = others
+                .iter()
+                .map(|&q| gives(compiled, directory, q, service, at_least))
+                .collect();
+            let m = compiled.manager_mut();
+            let theirs = m.or_any(theirs);
+            let missing = m.not(theirs);
+            m.and(mine, missing) == FALSE
         })
-        .map(|(_, service)| {
-            Diagnostic::warning(
-                "orphan-service",
-                format!("no pathway ever refers to `{}`", service.id),
-            )
-            .at(service.name.span)
-            .label("never referred to")
-            .help("refer to it from a pathway (by id or by one of its categories), or remove the entry if the service is no longer commissioned")
+}
+
+/// Where pathway `p` refers to `service` with at least the given urgency.
+fn gives(
+    compiled: &mut Compiled,
+    directory: &Directory,
+    p: PathwayIx,
+    service: &str,
+    at_least: Urgency,
+) -> NodeId {
+    let (Some(pathway), Some(condition), Some(entry)) = (
+        compiled.rules().pathways.get(p),
+        compiled.pathway_condition(p),
+        directory.service(service),
+    ) else {
+        return FALSE;
+    };
+    let open = entry.is_open_on(compiled.as_of());
+    let eligible = compiled
+        .services()
+        .iter()
+        .position(|s| s == service)
+        .and_then(|s| compiled.eligible(s))
+        .unwrap_or(FALSE);
+    let targets: Vec<NodeId> = pathway
+        .referrals
+        .iter()
+        .filter(|r| r.urgency >= at_least)
+        .map(|r| match &r.target {
+            Target::Service(id) if id == service && open => TRUE,
+            Target::Category(c) if entry.in_category(c) => eligible,
+            _ => FALSE,
         })
-        .collect()
+        .collect();
+    let m = compiled.manager_mut();
+    let any = m.or_any(targets);
+    m.and(condition, any)
 }

@@ -18,22 +18,24 @@ pub fn check(rules: &RuleSet, directory: &Directory, date: Date) -> Vec<Diagnost
     let referrals = rules
         .pathways
         .iter()
-        .flat_map(|p| p.referrals.iter().map(move |r| (p.id.value.as_str(), r)))
-        .chain(
-            rules
-                .fallback
+        .flat_map(|p| {
+            let who = format!("pathway `{}`", p.id.value);
+            p.referrals.iter().map(move |r| (who.clone(), r))
+        })
+        .chain(rules.fallback.iter().flat_map(|f| {
+            f.referrals
                 .iter()
-                .flat_map(|f| f.referrals.iter().map(|r| ("otherwise", r))),
-        );
+                .map(|r| ("the `otherwise` block".to_string(), r))
+        }));
     let mut diagnostics: Vec<Diagnostic> = referrals
-        .filter_map(|(pathway, referral)| referral_on_date(pathway, referral, directory, date))
+        .filter_map(|(who, referral)| referral_on_date(&who, referral, directory, date))
         .collect();
     diagnostics.extend(directory.services.iter().filter_map(|s| stale(s, date)));
     diagnostics
 }
 
 fn referral_on_date(
-    pathway: &str,
+    who: &str,
     referral: &ReferTo,
     directory: &Directory,
     date: Date,
@@ -46,10 +48,7 @@ fn referral_on_date(
         return Some(
             Diagnostic::error(
                 "closed-service",
-                format!(
-                    "pathway `{pathway}` refers to `{id}`, which closed on {}",
-                    until.value
-                ),
+                format!("{who} refers to `{id}`, which closed on {}", until.value),
             )
             .at(referral.span)
             .label(format!("closed since {}", until.value))
@@ -61,10 +60,7 @@ fn referral_on_date(
         return Some(
             Diagnostic::error(
                 "not-yet-open",
-                format!(
-                    "pathway `{pathway}` refers to `{id}`, which opens on {}",
-                    from.value
-                ),
+                format!("{who} refers to `{id}`, which opens on {}", from.value),
             )
             .at(referral.span)
             .label(format!("not open until {}", from.value))
@@ -78,7 +74,7 @@ fn referral_on_date(
         Diagnostic::warning(
             "closing-soon",
             format!(
-                "pathway `{pathway}` refers to `{id}`, whose contract ends on {} (within {CLOSING_SOON_DAYS} days)",
+                "{who} refers to `{id}`, whose contract ends on {} (within {CLOSING_SOON_DAYS} days)",
                 until.value
             ),
         )

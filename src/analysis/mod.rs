@@ -3,7 +3,11 @@
 
 mod checks;
 mod dates;
+mod referrals;
 pub mod witness;
+
+#[cfg(test)]
+mod tests;
 
 use jiff::civil::Date;
 
@@ -16,6 +20,6 @@ use crate::engine;
 pub fn check(area: &Area, date: Date) -> Vec<Diagnostic> {
     let mut found = dates::check(&area.rules, &area.directory, date);
     let mut compiled = engine::compile(&area.rules, &area.directory, date);
-    found.extend(checks::check(&mut compiled, &area.directory));
+    found.extend(checks::check(&mut compiled, &area.directory, &area.sources));
     found
 }

@@ -34,11 +34,15 @@ pub struct Witness {
 }
 
 impl Witness {
-    /// "risk is high and hbv is yes; or locality is in portsmouth (and 2 more)".
+    /// "risk is high and hbv is yes; or in portsmouth; and 2 more cases".
     pub fn sentence(&self) -> String {
+        if self.descriptions.is_empty() {
+            return "in no situation".to_string();
+        }
         let mut text = self.descriptions.join("; or ");
         if self.more > 0 {
-            text.push_str(&format!(" (and {} more)", self.more));
+            let others = if self.more == 1 { "case" } else { "cases" };
+            text.push_str(&format!("; and {} more {others}", self.more));
         }
         text
     }
@@ -74,14 +78,7 @@ impl Vocabulary<'_> {
         wanted: impl Fn(u32) -> bool + Copy,
     ) -> Witness {
         let situations = manager.count_where(f, wanted);
-        let read: Vec<Cube> = manager.cubes(f, wanted).take(PATHS_READ + 1).collect();
-        let truncated = read.len() > PATHS_READ;
-        let mut parts: Vec<Parts> = read
-            .into_iter()
-            .take(PATHS_READ)
-            .map(|cube| self.parts(&cube))
-            .collect();
-        merge(&mut parts);
+        let (parts, truncated) = self.cover(manager, f, wanted, PATHS_READ);
         let descriptions: Vec<String> =
             parts.iter().take(SHOWN).map(|p| self.describe(p)).collect();
         let more = parts.len().saturating_sub(SHOWN) + usize::from(truncated);
@@ -90,6 +87,27 @@ impl Vocabulary<'_> {
             descriptions,
             more,
         }
+    }
+
+    /// Disjoint cubes (one value set per question) covering where `f` reaches a leaf
+    /// satisfying `wanted`, merged; built from at most `paths` paths, and whether there
+    /// were more (then the cubes cover only part of the set).
+    pub fn cover(
+        &self,
+        manager: &Manager,
+        f: NodeId,
+        wanted: impl Fn(u32) -> bool + Copy,
+        paths: usize,
+    ) -> (Vec<Parts>, bool) {
+        let read: Vec<Cube> = manager.cubes(f, wanted).take(paths + 1).collect();
+        let truncated = read.len() > paths;
+        let mut parts: Vec<Parts> = read
+            .into_iter()
+            .take(paths)
+            .map(|cube| self.parts(&cube))
+            .collect();
+        merge(&mut parts);
+        (parts, truncated)
     }
 
     /// A cube as one value set per question (every value where the path does not test it).
@@ -186,7 +204,8 @@ impl Vocabulary<'_> {
     }
 }
 
-type Parts = Vec<BTreeSet<ValueIx>>;
+/// A cube: for each question, in asking order, the values it may take.
+pub type Parts = Vec<BTreeSet<ValueIx>>;
 
 fn domain_len(question: &Question) -> u32 {
     u32::try_from(question.domain.len()).unwrap_or(u32::MAX)

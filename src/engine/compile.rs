@@ -690,6 +690,12 @@ impl Compiled {
         &self.services
     }
 
+    /// Any condition as a boolean diagram in this manager (analyses use it for the
+    /// parts of a pathway's condition).
+    pub fn condition_diagram(&mut self, condition: &Condition) -> NodeId {
+        self::condition(&mut self.manager, condition)
+    }
+
     /// A pathway's condition as a boolean diagram.
     pub fn pathway_condition(&self, pathway: PathwayIx) -> Option<NodeId> {
         self.conditions.get(pathway).copied()

@@ -22,7 +22,7 @@ use crate::rules::model::{Condition, DomainKind, Eligibility, Question, RuleSet,
 
 // ---- The reference semantics, one situation at a time. ----
 
-fn holds(c: &Condition, s: &[u32]) -> bool {
+pub(crate) fn holds(c: &Condition, s: &[u32]) -> bool {
     match c {
         Condition::Always => true,
         Condition::In {
@@ -39,7 +39,13 @@ fn answer_id<'a>(rules: &'a RuleSet, kind: DomainKind, s: &[u32]) -> Option<&'a 
     Some(rules.questions[q].domain.values[s[q] as usize].id.as_str())
 }
 
-fn eligible(rules: &RuleSet, dir: &Directory, svc: &Service, as_of: Date, s: &[u32]) -> bool {
+pub(crate) fn eligible(
+    rules: &RuleSet,
+    dir: &Directory,
+    svc: &Service,
+    as_of: Date,
+    s: &[u32],
+) -> bool {
     eligible_anywhere(rules, svc, as_of, s)
         && answer_id(rules, DomainKind::Locality, s).is_none_or(|id| {
             let i = dir.locality_index(id).unwrap();
@@ -47,7 +53,7 @@ fn eligible(rules: &RuleSet, dir: &Directory, svc: &Service, as_of: Date, s: &[u
         })
 }
 
-fn eligible_anywhere(rules: &RuleSet, svc: &Service, as_of: Date, s: &[u32]) -> bool {
+pub(crate) fn eligible_anywhere(rules: &RuleSet, svc: &Service, as_of: Date, s: &[u32]) -> bool {
     let e = &rules.eligibility;
     let serves = svc.serves.iter().any(|cl| {
         e.serves
@@ -83,7 +89,7 @@ fn eligible_anywhere(rules: &RuleSet, svc: &Service, as_of: Date, s: &[u32]) -> 
     svc.is_open_on(as_of) && serves && risk && age && requires
 }
 
-fn reference(rules: &RuleSet, dir: &Directory, as_of: Date, s: &[u32]) -> Outcome {
+pub(crate) fn reference(rules: &RuleSet, dir: &Directory, as_of: Date, s: &[u32]) -> Outcome {
     let fired: Vec<usize> = (0..rules.pathways.len())
         .filter(|&p| holds(&rules.pathways[p].condition, s))
         .collect();
@@ -142,9 +148,9 @@ fn reference(rules: &RuleSet, dir: &Directory, as_of: Date, s: &[u32]) -> Outcom
 
 // ---- Random small areas, drawn from a stream of numbers proptest shrinks. ----
 
-struct Draw<'a> {
-    data: &'a [u32],
-    at: usize,
+pub(crate) struct Draw<'a> {
+    pub(crate) data: &'a [u32],
+    pub(crate) at: usize,
 }
 
 impl Draw<'_> {
@@ -166,7 +172,7 @@ impl Draw<'_> {
 const LOCALITIES: [&str; 4] = ["north", "south", "east", "outside"];
 const CATEGORIES: [&str; 3] = ["advocacy", "children", "housing"];
 
-fn random_area(d: &mut Draw) -> (RuleSet, Directory, Date) {
+pub(crate) fn random_area(d: &mut Draw) -> (RuleSet, Directory, Date) {
     let localities: Vec<(&str, &[&str])> = LOCALITIES[..2 + d.below(3)]
         .iter()
         .map(|&l| (l, if d.chance(3) { &[][..] } else { &["city"][..] }))
@@ -311,7 +317,7 @@ fn random_eligibility(d: &mut Draw, questions: &[Question]) -> Eligibility {
 
 // ---- The checks. ----
 
-fn situations(rules: &RuleSet) -> Vec<Vec<u32>> {
+pub(crate) fn situations(rules: &RuleSet) -> Vec<Vec<u32>> {
     let mut all = vec![vec![]];
     for q in &rules.questions {
         let n = q.domain.len() as u32;

@@ -21,7 +21,7 @@ mod explain;
 mod serialise;
 
 #[cfg(test)]
-mod crosscheck;
+pub(crate) mod crosscheck;
 #[cfg(test)]
 pub(crate) mod fixtures;
 #[cfg(test)]

@@ -1,0 +1,365 @@
+//! The whole-space checks about referrals and services: ineligible and out-of-area
+//! referrals (from pathways and from the `otherwise` block), category referrals that
+//! never find a service, service gaps by locality, and orphan services.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::witness::Vocabulary;
+use crate::diagnostic::{Diagnostic, plural};
+use crate::directory::model::{Directory, Service};
+use crate::engine::diagram::{FALSE, Node};
+use crate::engine::{Compiled, Manager, NodeId};
+use crate::rules::model::{DomainKind, ReferTo, RuleSet, Target, ValueIx};
+use crate::source::Span;
+
+/// Runs every check about referrals and services.
+pub fn check(compiled: &mut Compiled, words: &Vocabulary) -> Vec<Diagnostic> {
+    let referrers = referrers(compiled, words.rules);
+    let mut found = ineligible(compiled, words, &referrers);
+    found.extend(empty_categories(compiled, &referrers));
+    found.extend(service_gaps(compiled, words, &referrers));
+    found.extend(orphans(compiled, words.directory));
+    found
+}
+
+/// A pathway or the `otherwise` block: what it refers to, and where it applies.
+struct Referrer<'a> {
+    /// "pathway `high-risk`" or "the `otherwise` block".
+    name: String,
+    referrals: &'a [ReferTo],
+    applies: NodeId,
+}
+
+fn referrers<'a>(compiled: &mut Compiled, rules: &'a RuleSet) -> Vec<Referrer<'a>> {
+    let mut list: Vec<Referrer> = rules
+        .pathways
+        .iter()
+        .enumerate()
+        .filter_map(|(ix, p)| {
+            Some(Referrer {
+                name: format!("pathway `{}`", p.id.value),
+                referrals: &p.referrals,
+                applies: compiled.pathway_condition(ix)?,
+            })
+        })
+        .collect();
+    if let Some(fallback) = &rules.fallback {
+        let applies: Vec<bool> = compiled.outcomes().iter().map(|o| o.fallback).collect();
+        let root = compiled.outcome_root();
+        let applies = compiled.manager_mut().map_leaves(root, |o| {
+            u32::from(applies.get(o as usize).copied().unwrap_or(false))
+        });
+        list.push(Referrer {
+            name: "the `otherwise` block".to_string(),
+            referrals: &fallback.referrals,
+            applies,
+        });
+    }
+    list
+}
+
+/// Direct referrals to an open service that does not take the person: never (error),
+/// sometimes (warning), or not in their locality (error).
+fn ineligible(
+    compiled: &mut Compiled,
+    words: &Vocabulary,
+    referrers: &[Referrer],
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for referrer in referrers.iter().filter(|r| r.applies != FALSE) {
+        for referral in referrer.referrals {
+            let Target::Service(id) = &referral.target else {
+                continue;
+            };
+            let Some(service) = words.directory.service(id) else {
+                continue;
+            };
+            let Some(s) = compiled.services().iter().position(|x| x == id) else {
+                continue;
+            };
+            if service.is_open_on(compiled.as_of()) {
+                let at = (referrer, referral.span, service);
+                found.extend(referral_eligibility(compiled, words, at, s));
+            }
+        }
+    }
+    found
+}
+
+fn referral_eligibility(
+    compiled: &mut Compiled,
+    words: &Vocabulary,
+    (referrer, at, service): (&Referrer, Span, &Service),
+    s: usize,
+) -> Vec<Diagnostic> {
+    let (Some(anywhere), Some(local)) = (compiled.eligible_anywhere(s), compiled.eligible(s))
+    else {
+        return Vec::new();
+    };
+    let applies = referrer.applies;
+    let m = compiled.manager_mut();
+    let not_eligible = m.not(anywhere);
+    let excluded = m.and(applies, not_eligible);
+    let not_local = m.not(local);
+    let eligible_here = m.and(applies, anywhere);
+    let out_of_area = m.and(eligible_here, not_local);
+    let m = compiled.manager();
+    let (who, id) = (&referrer.name, &service.id);
+    let mut found = Vec::new();
+    if excluded != FALSE {
+        let witness = words.witness(m, excluded);
+        let always = excluded == applies;
+        let (make, message, help): (fn(&'static str, String) -> Diagnostic, _, _) = if always {
+            (
+                Diagnostic::error,
+                format!(
+                    "{who} refers to `{id}`, which takes none of the people it applies to ({}: {})",
+                    witness.size(),
+                    witness.sentence()
+                ),
+                "refer to a service that takes these people, or change the condition",
+            )
+        } else {
+            (
+                Diagnostic::warning,
+                format!(
+                    "{who} refers to `{id}`, which does not take the person in {} where it applies: {}",
+                    witness.size(),
+                    witness.sentence()
+                ),
+                "narrow the condition, or move this referral to a pathway that applies only where the service takes the person",
+            )
+        };
+        found.push(
+            make("ineligible-referral", message)
+                .at(at)
+                .label(format!("`{id}` {}", eligibility_summary(service)))
+                .related(service.name.span, "the service's entry")
+                .help(help),
+        );
+    }
+    if out_of_area != FALSE {
+        let witness = words.witness(m, out_of_area);
+        found.push(
+            Diagnostic::error(
+                "out-of-area-referral",
+                format!(
+                    "{who} refers to `{id}`, which does not cover the person's locality in {} where it applies: {}",
+                    witness.size(),
+                    witness.sentence()
+                ),
+            )
+            .at(at)
+            .label(format!("`{id}` does not cover these localities"))
+            .related(service.name.span, "the service's entry")
+            .help(format!(
+                "add a locality test to the condition, widen `localities` in `{id}`'s entry, or refer to `any service in category ...` so that a local service is chosen"
+            )),
+        );
+    }
+    found
+}
+
+/// "serves victims at high risk": what the directory says a service takes.
+fn eligibility_summary(service: &Service) -> String {
+    let serves: Vec<&str> = service.serves.iter().map(|c| c.value.id()).collect();
+    let mut text = format!(
+        "serves {}",
+        if serves.is_empty() {
+            "nobody".to_string()
+        } else {
+            serves.join(" and ")
+        }
+    );
+    if !service.risk_levels.is_empty() {
+        let levels: Vec<&str> = service.risk_levels.iter().map(|r| r.value.id()).collect();
+        text.push_str(&format!(" at {} risk", levels.join(" or ")));
+    }
+    if let Some(ages) = &service.ages {
+        text.push_str(&format!(", aged {} to {}", ages.min, ages.max));
+    }
+    if !service.requires.is_empty() {
+        let needs: Vec<&str> = service.requires.iter().map(|r| r.value.as_str()).collect();
+        text.push_str(&format!(", and requires {}", needs.join(" and ")));
+    }
+    text
+}
+
+/// Category referrals that, wherever their pathway applies, find no service at all.
+fn empty_categories(compiled: &mut Compiled, referrers: &[Referrer]) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for referrer in referrers.iter().filter(|r| r.applies != FALSE) {
+        for referral in referrer.referrals {
+            let Target::Category(category) = &referral.target else {
+                continue;
+            };
+            let some = some_service(compiled, category);
+            if compiled.manager_mut().and(referrer.applies, some) == FALSE {
+                found.push(Diagnostic::warning(
+                    "empty-category-referral",
+                    format!(
+                        "{} refers to any service in category `{category}`, but no service in it is open and takes the people it applies to",
+                        referrer.name
+                    ),
+                )
+                .at(referral.span)
+                .label("never finds a service")
+                .help(format!(
+                    "add a `{category}` service, or widen one's `serves`, `risk_levels`, `ages`, `localities` or dates; or refer to a service by its id"
+                )));
+            }
+        }
+    }
+    found
+}
+
+/// Where at least one service of the category takes the person.
+fn some_service(compiled: &mut Compiled, category: &str) -> NodeId {
+    let Some(services) = compiled.category_services(category) else {
+        return FALSE;
+    };
+    let nonempty: BTreeSet<u32> = compiled
+        .manager()
+        .leaves(services)
+        .into_iter()
+        .filter(|&leaf| !compiled.service_set(leaf).is_empty())
+        .collect();
+    compiled
+        .manager_mut()
+        .map_leaves(services, |leaf| u32::from(nonempty.contains(&leaf)))
+}
+
+/// For each category referred to: the localities where a referral to it may apply
+/// but no open service of the category covers them (the commissioner's gap
+/// analysis), once per category, at its first referral.
+fn service_gaps(
+    compiled: &Compiled,
+    words: &Vocabulary,
+    referrers: &[Referrer],
+) -> Vec<Diagnostic> {
+    let (rules, directory) = (words.rules, words.directory);
+    let Some(locality) = rules.question_of_kind(|k| k == DomainKind::Locality) else {
+        return Vec::new();
+    };
+    let mut needed: BTreeMap<&str, (Vec<Span>, BTreeSet<ValueIx>)> = BTreeMap::new();
+    for referrer in referrers {
+        for referral in referrer.referrals {
+            if let Target::Category(category) = &referral.target {
+                let places = localities_where(compiled.manager(), referrer.applies, locality);
+                let entry = needed.entry(category.as_str()).or_default();
+                entry.0.push(referral.span);
+                entry.1.extend(places);
+            }
+        }
+    }
+    needed
+        .into_iter()
+        .filter_map(|(category, (spans, places))| {
+            let missing = uncovered(compiled, directory, category, &places);
+            (!missing.is_empty()).then(|| service_gap(category, &spans, &missing))
+        })
+        .collect()
+}
+
+/// The localities among `places` that no open service of the category covers.
+fn uncovered<'a>(
+    compiled: &Compiled,
+    directory: &'a Directory,
+    category: &str,
+    places: &BTreeSet<ValueIx>,
+) -> Vec<&'a str> {
+    let covered: BTreeSet<usize> = directory
+        .services
+        .iter()
+        .filter(|s| s.in_category(category) && s.is_open_on(compiled.as_of()))
+        .flat_map(|s| directory.covered_localities(s))
+        .collect();
+    places
+        .iter()
+        .map(|&v| v as usize)
+        .filter(|v| !covered.contains(v))
+        .filter_map(|v| directory.localities.get(v))
+        .map(|l| l.id.value.as_str())
+        .collect()
+}
+
+fn service_gap(category: &str, spans: &[Span], missing: &[&str]) -> Diagnostic {
+    let mut d = Diagnostic::warning(
+        "service-gap",
+        format!(
+            "no open service in category `{category}` covers {}: {}",
+            plural(missing.len(), "locality"),
+            missing.join(", ")
+        ),
+    )
+    .help(format!(
+        "commission a `{category}` service there, widen an existing one's `localities`, or refer people there to another kind of service"
+    ));
+    if let Some((first, rest)) = spans.split_first() {
+        d = d
+            .at(*first)
+            .label("people in those localities get no service from this referral");
+        for span in rest.iter().take(3) {
+            d = d.related(*span, "and from this one");
+        }
+    }
+    d
+}
+
+/// The values of the locality question for which `f` can be true.
+fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> BTreeSet<ValueIx> {
+    let all = || (0..manager.domain_size(locality)).collect::<BTreeSet<_>>();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![f];
+    let mut places = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        if id == FALSE || !seen.insert(id) {
+            continue;
+        }
+        match manager.get(id) {
+            Some(Node::Branch { question, children }) if question < locality => {
+                stack.extend(children.iter().copied());
+            }
+            Some(Node::Branch { question, children }) if question == locality => {
+                places.extend(
+                    children
+                        .iter()
+                        .zip(0..)
+                        .filter(|(c, _)| **c != FALSE)
+                        .map(|(_, v)| v),
+                );
+            }
+            _ => return all(),
+        }
+    }
+    places
+}
+
+/// Open services that some situation could take, but that no pathway ever reaches.
+fn orphans(compiled: &Compiled, directory: &Directory) -> Vec<Diagnostic> {
+    let manager = compiled.manager();
+    let referred: BTreeSet<&str> = manager
+        .leaves(compiled.outcome_root())
+        .into_iter()
+        .filter_map(|leaf| compiled.outcome(leaf))
+        .flat_map(|o| o.referrals.iter().map(|r| r.service.as_str()))
+        .collect();
+    directory
+        .services
+        .iter()
+        .enumerate()
+        .filter(|(s, service)| {
+            !referred.contains(service.id.as_str())
+                && compiled.eligible(*s).is_some_and(|e| e != FALSE)
+        })
+        .map(|(_, service)| {
+            Diagnostic::warning(
+                "orphan-service",
+                format!("no pathway ever refers to `{}`, so practitioners will never be sent there", service.id),
+            )
+            .at(service.name.span)
+            .label("never referred to")
+            .help("refer to it from a pathway (by its id, or by one of its categories), or remove the entry if the service is no longer commissioned")
+        })
+        .collect()
+}
