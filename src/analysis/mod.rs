@@ -3,6 +3,7 @@
 
 mod checks;
 mod dates;
+pub mod diff;
 pub mod witness;
 
 use jiff::civil::Date;
