@@ -3,6 +3,7 @@
 
 mod checks;
 mod dates;
+pub mod diff;
 mod referrals;
 pub mod witness;
 

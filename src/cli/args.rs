@@ -37,6 +37,8 @@ pub enum Command {
     Refer(ReferArgs),
     /// Why each service is or is not referred to: the parts of each pathway that held or failed.
     Explain(ReferArgs),
+    /// What a change does: every situation whose referrals differ between two versions.
+    Diff(DiffArgs),
 }
 
 /// The reference date shared by every command that depends on contract dates.
@@ -84,6 +86,36 @@ pub struct ReferArgs {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old version: an area root folder, or a git revision (commit, branch, tag) of
+    /// the repository holding `--root`.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+    /// The new version, likewise (default: the working tree at `--root`).
+    #[arg(value_name = "NEW")]
+    pub new: Option<String>,
+    /// Read both sides' contracts as of this date (default: each side's pinned `as_of`, or today).
+    #[command(flatten)]
+    pub date: DateArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit with 1 when anything changed (for CI).
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people, in the terminal.
+    Text,
+    /// A report fit for a pull-request comment.
+    Markdown,
+    /// The same data as JSON.
     Json,
 }
 

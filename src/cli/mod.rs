@@ -6,6 +6,7 @@
 
 mod args;
 mod check;
+mod diff;
 mod explain;
 mod output;
 mod refer;
@@ -62,6 +63,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Check(args) => check::run(cli, args, &out),
         Command::Refer(args) => refer::run(cli, args, &out),
         Command::Explain(args) => explain::run(cli, args, &out),
+        Command::Diff(args) => diff::run(cli, args, &out),
     }
 }
 
