@@ -9,6 +9,7 @@ mod check;
 mod explain;
 mod output;
 mod refer;
+mod test;
 
 use std::process::ExitCode;
 
@@ -62,6 +63,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Check(args) => check::run(cli, args, &out),
         Command::Refer(args) => refer::run(cli, args, &out),
         Command::Explain(args) => explain::run(cli, args, &out),
+        Command::Test(args) => test::run(cli, args, &out),
     }
 }
 
