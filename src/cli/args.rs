@@ -39,6 +39,8 @@ pub enum Command {
     Explain(ReferArgs),
     /// What a change does: every situation whose referrals differ between two versions.
     Diff(DiffArgs),
+    /// Run the golden tests in `tests/golden/*.yaml`: PASS/FAIL per case, snapshots, coverage.
+    Test(TestArgs),
 }
 
 /// The reference date shared by every command that depends on contract dates.
@@ -117,6 +119,50 @@ pub enum DiffFormat {
     Markdown,
     /// The same data as JSON.
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    #[command(flatten)]
+    pub date: DateArgs,
+    /// Run only the cases whose name contains TEXT, or that have the tag TEXT.
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Option<String>,
+    /// Also compare each case's full result with its snapshot (`NAME.snap.yaml` beside
+    /// the scenario file), recording cases that have none yet.
+    #[arg(long)]
+    pub snapshot: bool,
+    /// Accept the current results as the snapshots (implies `--snapshot`).
+    #[arg(long)]
+    pub bless: bool,
+    /// Print which pathways and parts of their conditions no case exercised.
+    #[arg(long)]
+    pub coverage: bool,
+    /// Fail (exit 1) when pathway or condition-part coverage is below P percent.
+    #[arg(long, value_name = "P", value_parser = parse_percent)]
+    pub min_coverage: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// PASS/FAIL per case, with expected and actual side by side.
+    Text,
+    /// A JSON document with every case, its results and coverage.
+    Json,
+    /// JUnit XML, for CI systems.
+    Junit,
+    /// GitHub Actions annotations on each failing case.
+    Github,
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

@@ -10,6 +10,7 @@ mod diff;
 mod explain;
 mod output;
 mod refer;
+mod test;
 
 use std::process::ExitCode;
 
@@ -64,6 +65,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Refer(args) => refer::run(cli, args, &out),
         Command::Explain(args) => explain::run(cli, args, &out),
         Command::Diff(args) => diff::run(cli, args, &out),
+        Command::Test(args) => test::run(cli, args, &out),
     }
 }
 

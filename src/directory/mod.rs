@@ -10,6 +10,6 @@ pub mod raw;
 mod service;
 mod settings;
 mod values;
-mod yaml;
+pub mod yaml;
 
 pub use load::load;
