@@ -37,6 +37,8 @@ pub enum Command {
     Refer(ReferArgs),
     /// Why each service is or is not referred to: the parts of each pathway that held or failed.
     Explain(ReferArgs),
+    /// Build the static site: the finder, the directory, the pathway map and search.
+    Build(BuildArgs),
 }
 
 /// The reference date shared by every command that depends on contract dates.
@@ -79,6 +81,16 @@ pub struct ReferArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the site (relative to the current directory, not `--root`);
+    /// replaced whole, and only when the build succeeds.
+    #[arg(long, default_value = "public", value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub date: DateArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

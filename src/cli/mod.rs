@@ -5,6 +5,7 @@
 //! changes under `diff --exit-code`), 2 usage or I/O errors.
 
 mod args;
+mod build;
 mod check;
 mod explain;
 mod output;
@@ -62,6 +63,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Check(args) => check::run(cli, args, &out),
         Command::Refer(args) => refer::run(cli, args, &out),
         Command::Explain(args) => explain::run(cli, args, &out),
+        Command::Build(args) => build::run(cli, args, &out),
     }
 }
 
