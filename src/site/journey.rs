@@ -348,4 +348,31 @@ mod tests {
             ]
         );
     }
+
+    /// The per-node journey: one page per reachable node, root first; a back link
+    /// only for a node with one parent.
+    #[test]
+    fn node_pages_are_one_per_reachable_node() {
+        let mut d = diagram("choice", 3, vec![], 1);
+        d.questions.push(d.questions[0].clone());
+        d.questions[1].id = "second".into();
+        d.nodes = vec![
+            DiagramNode(1, vec![-1, -2, -1]),
+            DiagramNode(0, vec![0, -3, 0]),
+        ];
+        let Journey::Nodes {
+            nodes,
+            parents,
+            outcomes,
+        } = by_node(&d)
+        else {
+            panic!("by_node gives the per-node journey");
+        };
+        assert_eq!(nodes, [1, 0]);
+        assert_eq!(parents, [(0, 1)].into());
+        assert_eq!(outcomes, [0, 1, 2].into());
+        assert_eq!(node_page(&d, 1), "finder.html");
+        assert_eq!(node_target(&d, 0), "finder/n-0.html");
+        assert_eq!(node_target(&d, -3), "finder/result-2.html");
+    }
 }

@@ -281,7 +281,7 @@ mod tests {
         );
         let long = "word ".repeat(30);
         assert!(wrap(&long).iter().all(|l| l.chars().count() <= WRAP));
-        assert_eq!(wrap(&long).concat().split_whitespace().count(), 30);
+        assert_eq!(wrap(&long).join(" ").split_whitespace().count(), 30);
     }
 
     #[test]
