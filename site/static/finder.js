@@ -246,7 +246,9 @@ var Pathways = (function () {
       fact("Website", s.website, s.website), fact("Hours", s.hours), fact("Who it is for", s.eligibility));
     var why = referral.pathways.map(function (p) {
       var pathway = diagram.pathways[p];
-      return el("li", {}, [el("strong", {}, [pathway.title + ": "]), pathway.reason]);
+      var when = (data.when || [])[p];
+      return el("li", {}, [el("strong", {}, [pathway.title + ": "]), pathway.reason,
+        when ? el("span", { "class": "why__when" }, [" It applies when " + when + "."]) : null]);
     });
     if (referral.fallback) why.push(el("li", {}, [data.fallback_reason || ""]));
     var heading = "svc-" + referral.service;

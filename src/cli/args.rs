@@ -41,6 +41,8 @@ pub enum Command {
     Diff(DiffArgs),
     /// Run the golden tests in `tests/golden/*.yaml`: PASS/FAIL per case, snapshots, coverage.
     Test(TestArgs),
+    /// Build the static site: the finder, the directory, the pathway map and search.
+    Build(BuildArgs),
 }
 
 /// The reference date shared by every command that depends on contract dates.
@@ -83,6 +85,16 @@ pub struct ReferArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Where to write the site (relative to the current directory, not `--root`);
+    /// replaced whole, and only when the build succeeds.
+    #[arg(long, default_value = "public", value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub date: DateArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

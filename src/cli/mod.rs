@@ -5,6 +5,7 @@
 //! changes under `diff --exit-code`), 2 usage or I/O errors.
 
 mod args;
+mod build;
 mod check;
 mod diff;
 mod explain;
@@ -66,6 +67,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Explain(args) => explain::run(cli, args, &out),
         Command::Diff(args) => diff::run(cli, args, &out),
         Command::Test(args) => test::run(cli, args, &out),
+        Command::Build(args) => build::run(cli, args, &out),
     }
 }
 

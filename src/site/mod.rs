@@ -8,11 +8,19 @@
 //! [`escape::safe_json_for_script`]. Links between pages are relative (each page gets
 //! a `root` prefix from [`root_for`]) so the site works from `file://` as well as a server.
 
+pub mod build;
 pub mod escape;
+pub mod journey;
 pub mod links;
+pub mod look;
 pub mod output;
 pub mod search;
 pub mod serve;
+pub mod svg;
+pub mod views;
+pub mod words;
+
+pub use build::{Build, build};
 
 use std::path::Path;
 
@@ -36,6 +44,15 @@ impl Templates {
         let glob = dir.join("*.html");
         tera.load_from_glob(&glob.to_string_lossy())
             .map_err(|e| template_error(&dir.display().to_string(), &e))?;
+        Ok(Templates { tera })
+    }
+
+    /// Templates from `(name, text)` pairs (the built-in copies), autoescaped likewise.
+    pub fn from_texts(texts: &[(&str, &str)]) -> Result<Templates, Box<Diagnostic>> {
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html"]);
+        tera.add_raw_templates(texts.iter().copied())
+            .map_err(|e| template_error("built-in templates", &e))?;
         Ok(Templates { tera })
     }
 

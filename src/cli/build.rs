@@ -1,0 +1,41 @@
+//! `pathways build`: check the area, build the whole site in memory, check every
+//! link, then replace the output directory in one step. Any error: nothing is written.
+
+use std::path::Path;
+
+use super::args::{BuildArgs, Cli};
+use super::output::{Output, summary_line};
+use super::{Outcome, load_area};
+use crate::site;
+
+pub fn run(cli: &Cli, args: &BuildArgs, out: &Output) -> Outcome {
+    if load_area(cli, out).is_none() {
+        return Outcome::Failure;
+    }
+    let built = site::build(&cli.root, args.date.as_of);
+    out.diagnostics(&built.sources, &built.diagnostics);
+    let Some(files) = &built.files else {
+        out.note(&format!(
+            "{}; the site was not built and `{}` was left as it was",
+            summary_line(&built.diagnostics),
+            args.out.display()
+        ));
+        return Outcome::Problems;
+    };
+    if let Err(problem) = site::output::write_site(files, &args.out) {
+        out.diagnostics(&built.sources, &[*problem]);
+        return Outcome::Failure;
+    }
+    let finder = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("finder/"))
+        .count();
+    let date = built.date.map(|d| d.to_string()).unwrap_or_default();
+    out.note(&format!(
+        "built {} files ({finder} finder pages) as of {date} into `{}`; open `{}`",
+        files.len(),
+        args.out.display(),
+        Path::new(&args.out).join("index.html").display()
+    ));
+    Outcome::Success
+}

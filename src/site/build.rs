@@ -1,0 +1,717 @@
+//! Building the whole site from an area root, in memory: load, check (any error and
+//! nothing is built), compile, render every page, check every link. Writing is a
+//! separate step ([`crate::site::output::write_site`]) so that `serve` can answer
+//! from memory.
+//!
+//! ```no_run
+//! use pathways::site::{build::build, output::write_site};
+//! let built = build(std::path::Path::new("."), None);
+//! match &built.files {
+//!     Some(files) => write_site(files, std::path::Path::new("public")).map_err(|d| *d),
+//!     None => Err(built.diagnostics[0].clone()), // render with `built.sources`
+//! };
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::analysis;
+use crate::area::Area;
+use crate::diagnostic::{self, Diagnostic};
+use crate::directory::model::{Directory, Tier};
+use crate::engine::{self, Compiled, Diagram, Outcome};
+use crate::rules::model::Target;
+use crate::site::escape::{mailto_href, safe_json_for_script};
+use crate::site::journey::{self, Journey, PathPage, Step};
+use crate::site::look::Look;
+use crate::site::output::SiteFiles;
+use crate::site::search::SearchIndex;
+use crate::site::views::{
+    AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, service_page,
+};
+use crate::site::words::{Words, capitalise};
+use crate::site::{SiteSettings, root_for, svg};
+use crate::source::Sources;
+
+/// The result of a build: the site when nothing stood in the way, and every
+/// diagnostic (errors mean no site; warnings are kept either way).
+#[derive(Clone, Debug)]
+pub struct Build {
+    /// Every file read, to render the diagnostics with their lines.
+    pub sources: Sources,
+    /// Sorted; any error means `files` is `None`.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The reference date the site was built for (once the area loaded).
+    pub date: Option<Date>,
+    pub files: Option<SiteFiles>,
+}
+
+impl Build {
+    pub fn failed(&self) -> bool {
+        self.files.is_none()
+    }
+}
+
+/// Builds the site of the area at `root`, for `as_of` (else the area's pinned date,
+/// else `SOURCE_DATE_EPOCH`, else today). Templates and assets come from
+/// `root/site/templates` and `root/site/static` when they exist, else the built-in ones.
+pub fn build(root: &Path, as_of: Option<Date>) -> Build {
+    let area = Area::load(root);
+    let mut result = Build {
+        sources: area.sources.clone(),
+        diagnostics: area.diagnostics.clone(),
+        date: None,
+        files: None,
+    };
+    if area.has_errors() {
+        diagnostic::sort(&mut result.diagnostics);
+        return result;
+    }
+    let date = reference_date(&area, as_of);
+    result.date = Some(date);
+    result.diagnostics.extend(analysis::check(&area, date));
+    if !result.diagnostics.iter().any(Diagnostic::is_error) {
+        match Look::for_area(root).map_err(|d| vec![*d]) {
+            Ok(look) => match render(&area, date, &look) {
+                Ok(files) => result.files = Some(files),
+                Err(problems) => result.diagnostics.extend(problems),
+            },
+            Err(problems) => result.diagnostics.extend(problems),
+        }
+    }
+    diagnostic::sort(&mut result.diagnostics);
+    result
+}
+
+/// The date a site is built for: the override, the area's pinned date, the date of
+/// `SOURCE_DATE_EPOCH` (reproducible builds), else today.
+pub fn reference_date(area: &Area, as_of: Option<Date>) -> Date {
+    as_of
+        .or(area.directory.area.as_of.as_ref().map(|d| d.value))
+        .or_else(source_date_epoch)
+        .unwrap_or_else(|| jiff::Zoned::now().date())
+}
+
+fn source_date_epoch() -> Option<Date> {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let timestamp = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
+}
+
+/// Renders every page of an area that checked cleanly, and checks every link.
+pub fn render(area: &Area, date: Date, look: &Look) -> Result<SiteFiles, Vec<Diagnostic>> {
+    let settings = SiteSettings::new(&area.directory.area, date)?;
+    let compiled = engine::compile(&area.rules, &area.directory, date);
+    let mut site = Site {
+        area,
+        compiled: &compiled,
+        words: Words {
+            rules: &area.rules,
+            directory: &area.directory,
+        },
+        date,
+        look,
+        settings: &settings,
+        files: SiteFiles::new(),
+    };
+    site.all_pages().map_err(|d| vec![*d])?;
+    for (path, bytes) in &look.assets {
+        site.files
+            .add(&format!("static/{path}"), bytes.clone())
+            .map_err(|d| vec![*d])?;
+    }
+    let broken = crate::site::links::check_links(&site.files);
+    if broken.is_empty() {
+        Ok(site.files)
+    } else {
+        Err(broken)
+    }
+}
+
+type Rendered = Result<(), Box<Diagnostic>>;
+
+struct Site<'a> {
+    area: &'a Area,
+    compiled: &'a Compiled,
+    words: Words<'a>,
+    date: Date,
+    look: &'a Look,
+    settings: &'a SiteSettings,
+    files: SiteFiles,
+}
+
+/// A question as `_question.html` shows it.
+#[derive(Serialize)]
+struct QuestionView {
+    id: String,
+    text: String,
+    help: Option<String>,
+    kind: String,
+    options: Vec<OptionView>,
+}
+
+#[derive(Serialize)]
+struct OptionView {
+    id: String,
+    label: String,
+    href: String,
+}
+
+impl Site<'_> {
+    fn directory(&self) -> &Directory {
+        &self.area.directory
+    }
+
+    fn diagram(&self) -> &Diagram {
+        self.compiled.diagram()
+    }
+
+    fn page(&mut self, path: &str, template: &str, title: &str, context: Value) -> Rendered {
+        let root = if path == "404.html" {
+            "/".to_string()
+        } else {
+            root_for(path)
+        };
+        let mut context = tera::Context::from_serialize(&context).map_err(|e| {
+            Box::new(Diagnostic::error(
+                "site-template-error",
+                format!("the page `{path}` could not be prepared: {e}"),
+            ))
+        })?;
+        context.insert("site", self.settings);
+        context.insert("root", &root);
+        context.insert("page_title", title);
+        let html = self.look.templates.render(template, &context)?;
+        self.files.add(path, html)
+    }
+
+    fn all_pages(&mut self) -> Rendered {
+        self.start()?;
+        self.finder()?;
+        self.directory_pages()?;
+        self.service_pages()?;
+        self.map()?;
+        let search = SearchIndex::new(self.directory(), service_page).to_json();
+        self.page(
+            "search.html",
+            "search.html",
+            "Search services",
+            json!({"search_data": safe_json_for_script(&search)}),
+        )?;
+        self.page(
+            "staying-safe.html",
+            "staying-safe.html",
+            "Staying safe online",
+            json!({}),
+        )?;
+        let feedback = mailto_href(&self.settings.feedback, Some("Accessibility"));
+        self.page(
+            "accessibility.html",
+            "accessibility.html",
+            "Accessibility statement",
+            json!({"feedback_href": feedback}),
+        )?;
+        self.page("404.html", "404.html", "Page not found", json!({}))
+    }
+
+    fn start(&mut self) -> Rendered {
+        let questions = longest_path(self.diagram());
+        self.page(
+            "index.html",
+            "start.html",
+            "Find where to refer",
+            json!({"question_count": questions, "start_href": "finder.html"}),
+        )
+    }
+
+    // ---- the finder ----
+
+    fn finder(&mut self) -> Rendered {
+        let diagram = self.diagram().clone();
+        let journey = Journey::new(&diagram);
+        let data = self.finder_data(&diagram);
+        let root_question = match usize::try_from(diagram.root)
+            .ok()
+            .and_then(|r| diagram.nodes.get(r))
+        {
+            Some(node) => {
+                let hrefs = |c: &journey::Choice| match &journey {
+                    Journey::Paths(_) => path_target(&[], node.0, c),
+                    Journey::Nodes { .. } => journey::node_target(&diagram, c.next),
+                };
+                Some(self.question_view(&diagram, node, hrefs))
+            }
+            None => None,
+        };
+        self.page(
+            "finder.html",
+            "finder.html",
+            "Find where to refer",
+            json!({"question": root_question, "finder_data": safe_json_for_script(&data)}),
+        )?;
+        match &journey {
+            Journey::Paths(pages) => {
+                for page in pages {
+                    self.path_page(&diagram, page)?;
+                }
+                Ok(())
+            }
+            Journey::Nodes {
+                nodes,
+                parents,
+                outcomes,
+            } => {
+                for &node in nodes.iter().skip(1) {
+                    self.node_page(&diagram, node, parents.get(&node).copied())?;
+                }
+                for &outcome in outcomes {
+                    self.result_page(&diagram, outcome)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// What finder.js needs: the diagram, the services it can list, urgencies and
+    /// each pathway's condition in words.
+    fn finder_data(&self, diagram: &Diagram) -> Value {
+        let listed: BTreeSet<&str> = diagram
+            .outcomes
+            .iter()
+            .flat_map(|o| o.referrals.iter().map(|r| r.service.as_str()))
+            .collect();
+        let services: BTreeMap<&str, ServiceCard> = listed
+            .into_iter()
+            .filter_map(|id| {
+                let service = self.directory().service(id)?;
+                Some((id, ServiceCard::new(service, &self.words)))
+            })
+            .collect();
+        let urgency: BTreeMap<&str, UrgencyView> =
+            UrgencyView::all().into_iter().map(|u| (u.id, u)).collect();
+        let when: Vec<Option<String>> = self
+            .area
+            .rules
+            .pathways
+            .iter()
+            .map(|p| self.words.condition(&p.condition))
+            .collect();
+        json!({
+            "diagram": diagram,
+            "services": services,
+            "urgency": urgency,
+            "fallback_reason": self.area.rules.fallback.as_ref().map(|f| &f.reason),
+            "when": when,
+        })
+    }
+
+    fn question_view(
+        &self,
+        diagram: &Diagram,
+        node: &engine::DiagramNode,
+        href: impl Fn(&journey::Choice) -> String,
+    ) -> QuestionView {
+        let q = diagram.questions.get(node.0);
+        QuestionView {
+            id: q.map(|q| q.id.clone()).unwrap_or_default(),
+            text: q.map(|q| q.text.clone()).unwrap_or_default(),
+            help: q.and_then(|q| q.help.clone()),
+            kind: q.map(|q| q.kind.clone()).unwrap_or_default(),
+            options: journey::choices(diagram, node)
+                .iter()
+                .map(|c| OptionView {
+                    id: c.id.clone(),
+                    label: c.label.clone(),
+                    href: href(c),
+                })
+                .collect(),
+        }
+    }
+
+    fn path_page(&mut self, diagram: &Diagram, page: &PathPage) -> Rendered {
+        match page {
+            PathPage::Question { steps, node } if !steps.is_empty() => {
+                let Some(found) = diagram.nodes.get(*node) else {
+                    return Ok(());
+                };
+                let path = journey::question_page(steps);
+                let root = root_for(&path);
+                let view = self.question_view(diagram, found, |c| {
+                    format!("{root}{}", path_target(steps, found.0, c))
+                });
+                let back = format!(
+                    "{root}{}",
+                    journey::question_page(steps.split_last().map_or(&[][..], |(_, r)| r))
+                );
+                let title = view.text.clone();
+                self.page(
+                    &path,
+                    "question.html",
+                    &title,
+                    json!({"question": view, "back_href": back}),
+                )
+            }
+            PathPage::Question { .. } => Ok(()),
+            PathPage::Check { steps, outcome } => self.check_page(diagram, steps, *outcome),
+            PathPage::Result { outcome } => self.result_page(diagram, *outcome),
+        }
+    }
+
+    fn check_page(&mut self, diagram: &Diagram, steps: &[Step], outcome: usize) -> Rendered {
+        let path = journey::check_page(steps);
+        let root = root_for(&path);
+        let answers: Vec<AnswerRow> = steps
+            .iter()
+            .enumerate()
+            .map(|(i, step)| AnswerRow {
+                question: diagram
+                    .questions
+                    .get(step.question)
+                    .map(|q| q.text.clone())
+                    .unwrap_or_default(),
+                answer: step.choice.label.clone(),
+                change_href: Some(format!(
+                    "{root}{}",
+                    journey::question_page(steps.get(..i).unwrap_or_default())
+                )),
+            })
+            .collect();
+        let back = format!(
+            "{root}{}",
+            journey::question_page(steps.split_last().map_or(&[][..], |(_, r)| r))
+        );
+        self.page(
+            &path,
+            "check.html",
+            "Check your answers",
+            json!({
+                "answers": answers,
+                "back_href": back,
+                "continue_href": format!("{root}{}", journey::result_page(outcome)),
+            }),
+        )
+    }
+
+    fn node_page(&mut self, diagram: &Diagram, node: usize, parent: Option<usize>) -> Rendered {
+        let Some(found) = diagram.nodes.get(node) else {
+            return Ok(());
+        };
+        let path = journey::node_page(diagram, node);
+        let root = root_for(&path);
+        let view = self.question_view(diagram, found, |c| {
+            format!("{root}{}", journey::node_target(diagram, c.next))
+        });
+        let back = parent.map(|p| format!("{root}{}", journey::node_page(diagram, p)));
+        let title = view.text.clone();
+        self.page(
+            &path,
+            "question.html",
+            &title,
+            json!({"question": view, "back_href": back}),
+        )
+    }
+
+    fn result_page(&mut self, diagram: &Diagram, outcome: usize) -> Rendered {
+        let Some(found) = diagram.outcomes.get(outcome) else {
+            return Ok(());
+        };
+        let referrals = self.referral_views(found);
+        let fallback_reason = self.area.rules.fallback.as_ref().map(|f| f.reason.clone());
+        self.page(
+            &journey::result_page(outcome),
+            "results.html",
+            "Where to refer",
+            json!({
+                "referrals": referrals,
+                "fallback_reason": fallback_reason,
+                "answers": [],
+                "back_href": null,
+            }),
+        )
+    }
+
+    fn referral_views(&self, outcome: &Outcome) -> Vec<Value> {
+        outcome
+            .referrals
+            .iter()
+            .filter_map(|r| {
+                let service = self.directory().service(&r.service)?;
+                let why: Vec<Why> = r
+                    .pathways
+                    .iter()
+                    .filter_map(|&p| self.area.rules.pathways.get(p))
+                    .map(|p| Why {
+                        title: p.title.clone(),
+                        reason: p.reason.clone(),
+                        when: self.words.condition(&p.condition),
+                    })
+                    .collect();
+                Some(json!({
+                    "service": ServiceCard::new(service, &self.words),
+                    "urgency": UrgencyView::new(r.urgency),
+                    "why": why,
+                    "fallback": r.fallback,
+                }))
+            })
+            .collect()
+    }
+
+    // ---- the directory ----
+
+    fn directory_pages(&mut self) -> Rendered {
+        let directory = self.directory();
+        let mut services: Vec<&crate::directory::model::Service> =
+            directory.services.iter().collect();
+        services.sort_by_key(|s| (s.name.value.to_lowercase(), s.id.clone()));
+        let mut letters: Vec<(String, Vec<ServiceItem>)> = Vec::new();
+        for service in services {
+            let letter = letter(&service.name.value);
+            match letters.last_mut() {
+                Some((last, items)) if *last == letter => items.push(ServiceItem::new(service)),
+                _ => letters.push((letter, vec![ServiceItem::new(service)])),
+            }
+        }
+        let letters: Vec<Value> = letters
+            .into_iter()
+            .map(|(letter, services)| json!({"letter": letter, "services": services}))
+            .collect();
+        let count = directory.services.len();
+        let categories = self.category_groups();
+        let tiers = self.tier_groups();
+        let localities = self.locality_groups();
+        self.page(
+            "directory.html",
+            "directory.html",
+            "Services A to Z",
+            json!({"service_count": count, "letters": letters}),
+        )?;
+        self.page(
+            "categories.html",
+            "directory_index.html",
+            "Services by type of help",
+            json!({"heading": "Services by type of help", "browse": "category", "intro": null, "groups": categories}),
+        )?;
+        self.page(
+            "tiers.html",
+            "directory_index.html",
+            "Services by tier",
+            json!({"heading": "Services by tier", "browse": "tier",
+                   "intro": "Tiers run from T1, universal help for everyone, to T4, for people at risk of death or serious harm.",
+                   "groups": tiers}),
+        )?;
+        self.page(
+            "localities.html",
+            "directory_index.html",
+            "Services by area",
+            json!({"heading": "Services by area", "browse": "locality",
+                   "intro": "The services that cover each area, including national services that cover everywhere.",
+                   "groups": localities}),
+        )
+    }
+
+    fn items(&self, keep: impl Fn(&crate::directory::model::Service) -> bool) -> Vec<ServiceItem> {
+        self.directory()
+            .services
+            .iter()
+            .filter(|s| keep(s))
+            .map(ServiceItem::new)
+            .collect()
+    }
+
+    fn category_groups(&self) -> Vec<Value> {
+        self.directory()
+            .categories
+            .iter()
+            .map(|c| {
+                json!({"id": c.id.value, "name": c.name, "description": c.description,
+                       "services": self.items(|s| s.in_category(&c.id.value))})
+            })
+            .collect()
+    }
+
+    fn tier_groups(&self) -> Vec<Value> {
+        [Tier::T1, Tier::T2, Tier::T3, Tier::T4]
+            .into_iter()
+            .map(|t| {
+                json!({"id": format!("{t:?}").to_lowercase(), "name": crate::site::words::tier(t),
+                       "description": "", "services": self.items(|s| s.tiers.contains(&t))})
+            })
+            .collect()
+    }
+
+    fn locality_groups(&self) -> Vec<Value> {
+        let directory = self.directory();
+        directory
+            .localities
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                json!({"id": l.id.value, "name": l.name, "description": "",
+                       "services": self.items(|s| directory.covered_localities(s).contains(&i))})
+            })
+            .collect()
+    }
+
+    fn service_pages(&mut self) -> Rendered {
+        let leading = self.pathways_leading_to();
+        let feedback = self.settings.feedback.clone();
+        for service in &self.area.directory.services {
+            let view = ServiceView::new(service, &self.words, self.date);
+            let pathways = leading
+                .get(service.id.as_str())
+                .cloned()
+                .unwrap_or_default();
+            let report = mailto_href(
+                &feedback,
+                Some(&format!("Change to service {}", service.id)),
+            );
+            let title = view.card.name.clone();
+            self.page(
+                &service_page(&service.id),
+                "service.html",
+                &title,
+                json!({"service": view, "pathways": pathways, "report_href": report}),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// For each service, the pathways that refer to it in some situation on the
+    /// site's date (exact: read from the compiled outcomes), and the fallback.
+    fn pathways_leading_to(&self) -> BTreeMap<String, Vec<Value>> {
+        let rules = &self.area.rules;
+        let mut leading: BTreeMap<String, BTreeSet<Option<usize>>> = BTreeMap::new();
+        for outcome in &self.diagram().outcomes {
+            for r in &outcome.referrals {
+                let set = leading.entry(r.service.clone()).or_default();
+                set.extend(r.pathways.iter().map(|&p| Some(p)));
+                if r.fallback {
+                    set.insert(None);
+                }
+            }
+        }
+        leading
+            .into_iter()
+            .map(|(service, set)| {
+                let list = set
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        Some(p) => rules.pathways.get(p).map(|p| {
+                            json!({"id": p.id.value, "title": p.title, "reason": p.reason})
+                        }),
+                        None => rules.fallback.as_ref().map(|f| {
+                            json!({"id": "fallback", "title": "When no pathway applies", "reason": f.reason})
+                        }),
+                    })
+                    .collect();
+                (service, list)
+            })
+            .collect()
+    }
+
+    // ---- the map ----
+
+    fn map(&mut self) -> Rendered {
+        let rules = &self.area.rules;
+        let pathways: Vec<Value> = rules
+            .pathways
+            .iter()
+            .map(|p| {
+                let sentence = match self.words.condition(&p.condition) {
+                    Some(when) => format!("Applies when {when}."),
+                    None => "Applies in every case.".to_string(),
+                };
+                json!({"id": p.id.value, "title": p.title, "reason": p.reason,
+                       "sentence": sentence, "refers": self.refers(&p.referrals)})
+            })
+            .collect();
+        let fallback = rules.fallback.as_ref().map(|f| {
+            json!({"sentence": "Applies when no pathway leads to any referral.",
+                   "reason": f.reason, "refers": self.refers(&f.referrals)})
+        });
+        let svg = svg::question_flow(self.diagram());
+        self.page(
+            "map.html",
+            "map.html",
+            "Pathway map",
+            json!({"pathways": pathways, "fallback": fallback, "diagram_svg": svg}),
+        )
+    }
+
+    fn refers(&self, referrals: &[crate::rules::model::ReferTo]) -> Vec<Value> {
+        referrals
+            .iter()
+            .map(|r| {
+                let (name, href) = match &r.target {
+                    Target::Service(id) => (
+                        self.directory()
+                            .service(id)
+                            .map_or_else(|| id.clone(), |s| s.name.value.clone()),
+                        service_page(id),
+                    ),
+                    Target::Category(c) => (
+                        format!(
+                            "Every open service in “{}” the person is eligible for",
+                            self.words.category_name(c)
+                        ),
+                        format!("categories.html#category-{c}"),
+                    ),
+                };
+                json!({"name": name, "href": href, "urgency": UrgencyView::new(r.urgency)})
+            })
+            .collect()
+    }
+}
+
+/// Where a choice leads from the path page after `steps` (asking `question`).
+fn path_target(steps: &[Step], question: usize, choice: &journey::Choice) -> String {
+    let mut next = steps.to_vec();
+    next.push(Step {
+        question,
+        choice: choice.clone(),
+    });
+    if choice.next >= 0 {
+        journey::question_page(&next)
+    } else {
+        journey::check_page(&next)
+    }
+}
+
+/// The most questions any path asks.
+fn longest_path(diagram: &Diagram) -> usize {
+    fn depth(diagram: &Diagram, r: i64, memo: &mut BTreeMap<i64, usize>) -> usize {
+        if let Some(&d) = memo.get(&r) {
+            return d;
+        }
+        let d = match usize::try_from(r).ok().and_then(|i| diagram.nodes.get(i)) {
+            None => 0,
+            Some(node) => {
+                1 + node
+                    .1
+                    .iter()
+                    .map(|&c| depth(diagram, c, memo))
+                    .max()
+                    .unwrap_or(0)
+            }
+        };
+        memo.insert(r, d);
+        d
+    }
+    depth(diagram, diagram.root, &mut BTreeMap::new())
+}
+
+/// The A to Z heading a name goes under.
+fn letter(name: &str) -> String {
+    match name.chars().next() {
+        Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
+        _ => capitalise("other"),
+    }
+}

@@ -1,0 +1,609 @@
+//! `pathways build` on the example area and on hostile fixtures: the no-JavaScript
+//! finder gives the engine's referrals for every situation, the output is
+//! deterministic and written all at once, nothing confidential or external leaks, and
+//! hostile directory text stays inert on every page.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use pathways::area::Area;
+use pathways::engine::{self, Answers};
+use pathways::site::output::SiteFiles;
+use pathways::site::{self, Build};
+
+fn example_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn hostile_root() -> PathBuf {
+    example_root().join("tests/fixtures/site/hostile")
+}
+
+fn example() -> &'static Build {
+    static BUILT: OnceLock<Build> = OnceLock::new();
+    BUILT.get_or_init(|| site::build(&example_root(), None))
+}
+
+fn files(build: &Build) -> &SiteFiles {
+    match &build.files {
+        Some(files) => files,
+        None => panic!(
+            "the build failed: {:?}",
+            build
+                .diagnostics
+                .iter()
+                .map(|d| &d.message)
+                .collect::<Vec<_>>()
+        ),
+    }
+}
+
+fn page(files: &SiteFiles, path: &str) -> String {
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| panic!("no page {path}"))
+            .to_vec(),
+    )
+    .unwrap()
+}
+
+fn html_pages(files: &SiteFiles) -> Vec<(String, String)> {
+    files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, c)| (p.to_string(), String::from_utf8(c.to_vec()).unwrap()))
+        .collect()
+}
+
+/// `name="..."` values, in order, with tera's escapes undone.
+fn attributes(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .map(|(at, _)| {
+            let rest = &html[at + needle.len()..];
+            unescape(&rest[..rest.find('"').unwrap()])
+        })
+        .collect()
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Resolves a relative link against the page it is on.
+fn resolve(page: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in link.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+#[test]
+fn the_example_builds_with_every_page() {
+    let built = example();
+    let files = files(built);
+    assert!(!built.diagnostics.iter().any(|d| d.is_error()));
+    let count = |prefix: &str| files.iter().filter(|(p, _)| p.starts_with(prefix)).count();
+    println!(
+        "{} files: {} question pages, {} check pages, {} result pages, {} service pages",
+        files.len(),
+        count("finder/q-"),
+        count("finder/check-"),
+        count("finder/result-"),
+        count("services/")
+    );
+    for path in [
+        "index.html",
+        "finder.html",
+        "directory.html",
+        "categories.html",
+        "tiers.html",
+        "localities.html",
+        "map.html",
+        "search.html",
+        "staying-safe.html",
+        "accessibility.html",
+        "404.html",
+        "services/marac.html",
+        "static/finder.js",
+    ] {
+        assert!(files.contains(path), "{path}");
+    }
+    let area = Area::load(&example_root());
+    assert_eq!(count("services/"), area.directory.services.len());
+}
+
+/// Follows the no-JavaScript pages from the finder for every situation of the example
+/// (the whole answer space) and compares the results page with the engine.
+#[test]
+fn no_script_journey_gives_the_engines_referrals_for_every_situation() {
+    let files = files(example());
+    let area = Area::load(&example_root());
+    let date = site::build::reference_date(&area, None);
+    let compiled = engine::compile(&area.rules, &area.directory, date);
+    let texts: BTreeMap<String, usize> = area
+        .rules
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.text.clone(), i))
+        .collect();
+    let mut situations = 0;
+    let mut cache = BTreeMap::new();
+    for answers in all_answers(&area) {
+        let (check, result) = follow(files, &area, &texts, &answers, &mut cache);
+        let evaluation = compiled.evaluate(&answers);
+        let expected: Vec<(String, &str)> = evaluation
+            .referrals
+            .iter()
+            .map(|r| (r.service.clone(), r.urgency.id()))
+            .collect();
+        assert_eq!(listed(&result), expected, "answers {answers:?}");
+        // The check page lists the answers given, each with a change link.
+        let rows = check.matches(r#"<div class="summary-list__row">"#).count();
+        assert!(rows > 0, "{answers:?}");
+        assert_eq!(rows, check.matches(">Change<").count(), "{answers:?}");
+        situations += 1;
+    }
+    assert_eq!(u128::from(situations as u32), area.rules.space_size());
+}
+
+/// Every complete answer combination.
+fn all_answers(area: &Area) -> Vec<Answers> {
+    area.rules.questions.iter().enumerate().fold(
+        vec![Answers::none(&area.rules)],
+        |acc, (q, question)| {
+            acc.iter()
+                .flat_map(|partial| {
+                    (0..question.domain.len() as u32).map(move |v| {
+                        let mut next = partial.clone();
+                        next.set(q, Some(v));
+                        next
+                    })
+                })
+                .collect()
+        },
+    )
+}
+
+/// Clicks through from `finder.html`: on each question page, the Continue link of the
+/// option with the answer's value; then "See where to refer". Returns the check page
+/// and the results page.
+fn follow(
+    files: &SiteFiles,
+    area: &Area,
+    texts: &BTreeMap<String, usize>,
+    answers: &Answers,
+    cache: &mut BTreeMap<String, Step>,
+) -> (String, String) {
+    let mut path = "finder.html".to_string();
+    for _ in 0..=area.rules.questions.len() {
+        let step = cache
+            .entry(path.clone())
+            .or_insert_with(|| read_step(files, &path, texts));
+        match step {
+            Step::Check { html, result } => return (html.clone(), page(files, result)),
+            Step::Ask {
+                question,
+                values,
+                links,
+            } => {
+                let q = *question;
+                let value =
+                    &area.rules.questions[q].domain.values[answers.get(q).unwrap() as usize].id;
+                let option = values.iter().position(|v| v == value).unwrap();
+                path = links[option].clone();
+            }
+        }
+    }
+    panic!("no check page after every question: {path}");
+}
+
+/// What a finder page offers: a question with a link per option, or a check page.
+enum Step {
+    Ask {
+        question: usize,
+        values: Vec<String>,
+        links: Vec<String>,
+    },
+    Check {
+        html: String,
+        result: String,
+    },
+}
+
+fn read_step(files: &SiteFiles, path: &str, texts: &BTreeMap<String, usize>) -> Step {
+    let html = page(files, path);
+    if html.contains("<h1>Check your answers</h1>") {
+        let next = attributes(&html, "href")
+            .into_iter()
+            .find(|h| h.contains("result-"))
+            .unwrap();
+        let result = resolve(path, &next);
+        return Step::Check { html, result };
+    }
+    let heading = html
+        .split("<h1 class=\"fieldset__heading\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</h1>").next())
+        .unwrap_or_else(|| panic!("{path} asks no question"));
+    let values = attributes(&html, "value");
+    let links: Vec<String> = attributes(&html, "href")
+        .into_iter()
+        .filter(|h| h.contains("finder/"))
+        .filter(|h| h.contains("/q-") || h.contains("/check-"))
+        .collect();
+    // The options' Continue links come last (after the back link).
+    let links = links[links.len() - values.len()..]
+        .iter()
+        .map(|l| resolve(path, l))
+        .collect();
+    Step::Ask {
+        question: texts[&unescape(heading)],
+        values,
+        links,
+    }
+}
+
+/// The services a results page lists, with their urgency, in order.
+fn listed(html: &str) -> Vec<(String, &'static str)> {
+    let ids: Vec<String> = attributes(html, "id")
+        .into_iter()
+        .filter_map(|id| id.strip_prefix("svc-").map(String::from))
+        .collect();
+    let urgencies: Vec<&'static str> = attributes(html, "class")
+        .iter()
+        .filter_map(|c| match c.as_str() {
+            "tag tag--immediate" => Some("immediate"),
+            "tag tag--urgent" => Some("urgent"),
+            "tag tag--routine" => Some("routine"),
+            _ => None,
+        })
+        .collect();
+    ids.into_iter().zip(urgencies).collect()
+}
+
+#[test]
+fn builds_are_byte_identical() {
+    let again = site::build(&example_root(), None);
+    let first: Vec<(&str, &[u8])> = files(example()).iter().collect();
+    let second: Vec<(&str, &[u8])> = files(&again).iter().collect();
+    assert_eq!(first.len(), second.len());
+    for ((p1, c1), (p2, c2)) in first.iter().zip(&second) {
+        assert_eq!(p1, p2);
+        assert!(c1 == c2, "{p1} differs between two builds");
+    }
+}
+
+/// Who may be linked to: the exit page, and services' websites and forms as plain links.
+fn allowed_external(root: &Path) -> Vec<String> {
+    let area = Area::load(root);
+    let mut allowed = vec![area.directory.area.exit_url.clone()];
+    for s in &area.directory.services {
+        allowed.extend(s.contact.website.as_ref().map(|w| w.value.clone()));
+        allowed.extend(s.referral.form.as_ref().map(|f| f.value.clone()));
+    }
+    allowed
+}
+
+/// Tags (name, full text) of an HTML page.
+fn tags(html: &str) -> Vec<(String, String)> {
+    html.split('<')
+        .skip(1)
+        .filter_map(|rest| {
+            let tag = &rest[..rest.find('>')?];
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            (!name.is_empty()).then(|| (name.to_ascii_lowercase(), tag.to_string()))
+        })
+        .collect()
+}
+
+fn check_safety(files: &SiteFiles, allowed: &[String]) {
+    for (path, html) in html_pages(files) {
+        assert!(html.contains(r#"<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self'"#), "{path}");
+        assert!(!html.contains("unsafe-inline"), "{path}");
+        assert!(html.contains(r#"id="exit-this-page""#), "{path}");
+        for (name, tag) in tags(&html) {
+            for link in attributes(&format!(" {tag}"), "src") {
+                assert!(!link.contains("//"), "{path}: <{name}> loads {link}");
+            }
+            for link in attributes(&format!(" {tag}"), "href") {
+                assert!(
+                    !link.trim_start().to_lowercase().starts_with("javascript"),
+                    "{path}: {link}"
+                );
+                if link.starts_with("http") || link.starts_with("//") {
+                    assert_eq!(name, "a", "{path}: <{name}> requests {link}");
+                    assert!(allowed.contains(&link), "{path}: unexpected link {link}");
+                }
+            }
+            assert!(
+                !tag.contains(" style=") && !tag.contains(" on"),
+                "{path}: inline style or handler in <{tag}>"
+            );
+            if name == "script" {
+                assert!(
+                    tag.contains(" src=") || tag.contains(r#"type="application/json""#),
+                    "{path}: inline script <{tag}>"
+                );
+            }
+        }
+    }
+    for (path, css) in files.iter().filter(|(p, _)| p.ends_with(".css")) {
+        let css = String::from_utf8_lossy(css);
+        let fetched = css
+            .split("url(")
+            .skip(1)
+            .any(|rest| rest.split(')').next().is_some_and(|url| url.contains("//")));
+        assert!(!fetched && !css.contains("@import"), "{path}");
+    }
+}
+
+#[test]
+fn every_page_is_safe_and_requests_nothing_from_elsewhere() {
+    check_safety(files(example()), &allowed_external(&example_root()));
+    assert!(page(files(example()), "staying-safe.html").contains("<h1>Staying safe online</h1>"));
+    let css = page(files(example()), "static/site.css");
+    assert!(css.contains("@media print"));
+}
+
+#[test]
+fn confidential_addresses_are_never_output() {
+    for root in [example_root(), hostile_root()] {
+        let area = Area::load(&root);
+        let built = site::build(&root, None);
+        let secrets: Vec<&str> = area
+            .directory
+            .services
+            .iter()
+            .filter_map(|s| s.contact.address.as_ref())
+            .filter(|a| a.confidential)
+            .map(|a| a.text.as_str())
+            .collect();
+        assert!(!secrets.is_empty());
+        for (path, bytes) in files(&built).iter() {
+            let text = String::from_utf8_lossy(bytes);
+            for secret in &secrets {
+                assert!(!text.contains(secret), "{path} shows `{secret}`");
+                assert!(!text.contains("SECRET-ADDRESS"), "{path}");
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_text_is_inert_on_every_page() {
+    let built = site::build(&hostile_root(), None);
+    let files = files(&built);
+    check_safety(files, &allowed_external(&hostile_root()));
+    for (path, html) in html_pages(files) {
+        for (name, tag) in tags(&html) {
+            assert!(
+                !["img", "iframe", "svg", "b"].contains(&name.as_str()) || path == "map.html",
+                "{path}: injected <{tag}>"
+            );
+        }
+        assert_eq!(
+            html.matches("</script>").count(),
+            html.matches("<script").count(),
+            "{path}: a script element was closed early"
+        );
+        assert!(!html.contains("<!--"), "{path}: a comment was opened");
+    }
+    let evil = page(files, "services/evil.html");
+    assert!(evil.contains("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;"));
+    assert!(
+        !attributes(&evil, "href")
+            .iter()
+            .any(|h| h.contains("form?a=1")),
+        "a link with markup characters is not linked"
+    );
+    // The finder's data still holds the text exactly, once parsed.
+    let finder = page(files, "finder.html");
+    let json = finder
+        .split(r#"<script type="application/json" id="finder-data">"#)
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let data: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert!(!json.contains('\u{2028}') && !json.contains('<'));
+    assert_eq!(
+        data["services"]["evil"]["name"],
+        "Evil <script>alert('name')</script> \"><img src=x onerror=alert('name')>"
+    );
+}
+
+/// A copy of the example area in a temporary directory, for builds that go wrong.
+fn example_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for dir in ["directory", "rules", "site"] {
+        copy_dir(&example_root().join(dir), &tmp.path().join(dir));
+    }
+    tmp
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn run_build(root: &Path, out: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pathways"))
+        .args(["--color", "never", "build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_failing_build_writes_nothing_and_a_good_one_replaces_the_old_site() {
+    let area = example_copy();
+    let out = area.path().join("public");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("stale.html"), "old").unwrap();
+    let rules = area.path().join("rules/victims.pathways");
+    let good = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(
+        &rules,
+        good.replace("refer marac urgently", "refer marak urgently"),
+    )
+    .unwrap();
+    let failed = run_build(area.path(), &out);
+    assert_eq!(failed.status.code(), Some(1), "{failed:?}");
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("marak"), "{stderr}");
+    let listing: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(listing, ["stale.html"], "the old output is untouched");
+
+    std::fs::write(&rules, good).unwrap();
+    let ok = run_build(area.path(), &out);
+    assert_eq!(ok.status.code(), Some(0), "{ok:?}");
+    assert!(
+        !out.join("stale.html").exists(),
+        "the old site is replaced whole"
+    );
+    assert!(out.join("index.html").exists() && out.join("finder.html").exists());
+    let siblings: Vec<_> = std::fs::read_dir(area.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!siblings.iter().any(|s| s.starts_with('.')), "{siblings:?}");
+}
+
+#[test]
+fn a_broken_link_in_a_template_fails_the_build() {
+    let area = example_copy();
+    let template = area.path().join("site/templates/staying-safe.html");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(
+        &template,
+        text.replace("</h1>", "</h1><a href=\"{{ root }}nowhere.html\">x</a>"),
+    )
+    .unwrap();
+    let built = site::build(area.path(), None);
+    assert!(built.failed());
+    let codes: Vec<&str> = built.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["site-broken-link"]);
+}
+
+#[test]
+fn the_date_is_the_override_else_the_pinned_date() {
+    let area = Area::load(&example_root());
+    assert_eq!(
+        site::build::reference_date(&area, None).to_string(),
+        "2012-10-01"
+    );
+    let override_date = "2013-05-01".parse().unwrap();
+    assert_eq!(
+        site::build::reference_date(&area, Some(override_date)),
+        override_date
+    );
+}
+
+fn gzipped(bytes: &[u8]) -> usize {
+    miniz_oxide::deflate::compress_to_vec(bytes, 9).len() + 18
+}
+
+/// The finder page's budget for the example: HTML with its embedded data, CSS, JS,
+/// icon. The figure is recorded in `site/PAYLOAD.md`.
+#[test]
+fn example_finder_payload_is_under_30_kb_gzipped() {
+    let files = files(example());
+    let parts = [
+        "finder.html",
+        "static/site.css",
+        "static/finder.js",
+        "static/exit.js",
+        "static/favicon.svg",
+    ];
+    let sizes: Vec<(&str, usize, usize)> = parts
+        .iter()
+        .map(|p| {
+            (
+                *p,
+                files.get(p).unwrap().len(),
+                gzipped(files.get(p).unwrap()),
+            )
+        })
+        .collect();
+    let total: usize = sizes.iter().map(|(_, _, gz)| gz).sum();
+    for (part, raw, gz) in &sizes {
+        println!("{part}: {raw} bytes, {gz} gzipped");
+    }
+    println!("finder payload for the example: {total} bytes gzipped");
+    assert!(total < 30 * 1024, "{sizes:?}");
+}
+
+/// Representative pages of the example, main content only (the layout is in the
+/// start page's snapshot).
+fn main_of(html: &str) -> String {
+    let start = html.find("<main").unwrap();
+    let end = html.find("</main>").unwrap() + "</main>".len();
+    html[start..end].to_string()
+}
+
+#[test]
+fn snapshots_of_representative_pages() {
+    let files = files(example());
+    insta::assert_snapshot!("start", page(files, "index.html"));
+    let first_check = files
+        .iter()
+        .map(|(p, _)| p)
+        .find(|p| p.starts_with("finder/check-4-1-"))
+        .unwrap();
+    for (name, path) in [
+        ("question", "finder/q-4-1.html"),
+        ("check", first_check),
+        ("service", "services/marac.html"),
+        ("map", "map.html"),
+    ] {
+        insta::assert_snapshot!(name, format!("{path}\n{}", main_of(&page(files, path))));
+    }
+    let check = page(files, first_check);
+    let result = attributes(&check, "href")
+        .into_iter()
+        .find(|h| h.contains("result-"))
+        .unwrap();
+    let result = resolve(first_check, &result);
+    insta::assert_snapshot!(
+        "results",
+        format!("{result}\n{}", main_of(&page(files, &result)))
+    );
+}
