@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pathways::site::output::SiteFiles;
-use pathways::site::serve::{self, Build, BuildReport, Running};
+use pathways::site::serve::{self, BuildReport, Builder, Running};
 
 /// A stand-in build: the page shows the rule file; a file saying "broken" fails.
-fn build_from(root: &Path) -> Arc<Build> {
+fn build_from(root: &Path) -> Arc<Builder> {
     let file = root.join("rules/area.pathways");
     Arc::new(move || {
         let text = std::fs::read_to_string(&file).map_err(|e| e.to_string())?;

@@ -43,6 +43,8 @@ pub enum Command {
     Test(TestArgs),
     /// Build the static site: the finder, the directory, the pathway map and search.
     Build(BuildArgs),
+    /// Preview the site on this computer, rebuilding it whenever a file changes.
+    Serve(ServeArgs),
 }
 
 /// The reference date shared by every command that depends on contract dates.
@@ -85,6 +87,15 @@ pub struct ReferArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port to listen on, on 127.0.0.1 only (0 picks a free one).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    #[command(flatten)]
+    pub date: DateArgs,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod diff;
 mod explain;
 mod output;
 mod refer;
+mod serve;
 mod test;
 
 use std::process::ExitCode;
@@ -68,6 +69,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Diff(args) => diff::run(cli, args, &out),
         Command::Test(args) => test::run(cli, args, &out),
         Command::Build(args) => build::run(cli, args, &out),
+        Command::Serve(args) => serve::run(cli, args, &out),
     }
 }
 

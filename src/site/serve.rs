@@ -25,7 +25,7 @@ const INTERNAL: &str = "/__pathways/";
 const LIVE_SCRIPT: &str = include_str!("live.js");
 
 /// Builds the whole site in memory, or says what is wrong (already rendered for people).
-pub type Build = dyn Fn() -> Result<SiteFiles, String> + Send + Sync;
+pub type Builder = dyn Fn() -> Result<SiteFiles, String> + Send + Sync;
 
 /// What the server is showing: the last good site and the latest build's problems.
 struct Preview {
@@ -105,7 +105,7 @@ impl Running {
 pub fn start(
     port: u16,
     watched: &[PathBuf],
-    build: Arc<Build>,
+    build: Arc<Builder>,
     report: Arc<dyn Fn(&BuildReport) + Send + Sync>,
 ) -> Result<Running, String> {
     let server = Server::http(("127.0.0.1", port))
@@ -138,7 +138,7 @@ pub enum BuildReport {
     Failed { problems: String },
 }
 
-fn rebuild(shared: &Shared, build: &Build, report: &(dyn Fn(&BuildReport) + Send + Sync)) {
+fn rebuild(shared: &Shared, build: &Builder, report: &(dyn Fn(&BuildReport) + Send + Sync)) {
     let started = Instant::now();
     let result = build();
     let mut preview = shared.lock();
@@ -165,13 +165,25 @@ fn rebuild(shared: &Shared, build: &Build, report: &(dyn Fn(&BuildReport) + Send
 fn watch(
     watched: &[PathBuf],
     shared: Arc<Shared>,
-    build: Arc<Build>,
+    build: Arc<Builder>,
     report: Arc<dyn Fn(&BuildReport) + Send + Sync>,
 ) -> Result<Watcher, String> {
+    // The watcher also reports files being read (by the build itself), so a rebuild
+    // happens only when what is on disk has really changed.
+    let roots = watched.to_vec();
+    let last = Mutex::new(fingerprint(&roots));
     let mut debouncer = notify_debouncer_mini::new_debouncer(
         DEBOUNCE,
         move |events: notify_debouncer_mini::DebounceEventResult| {
-            if events.is_ok_and(|e| !e.is_empty()) {
+            if !events.is_ok_and(|e| !e.is_empty()) {
+                return;
+            }
+            let now = fingerprint(&roots);
+            let mut last = last
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if *last != now {
+                *last = now;
                 rebuild(&shared, build.as_ref(), report.as_ref());
             }
         },
@@ -184,6 +196,19 @@ fn watch(
             .map_err(|e| format!("could not watch {}: {e}", path.display()))?;
     }
     Ok(debouncer)
+}
+
+/// Every file under the watched folders with its size and modification time.
+fn fingerprint(roots: &[PathBuf]) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    roots
+        .iter()
+        .flat_map(|root| walkdir::WalkDir::new(root).sort_by_file_name())
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let meta = entry.metadata().ok()?;
+            Some((entry.into_path(), meta.len(), meta.modified().ok()))
+        })
+        .collect()
 }
 
 fn respond(shared: &Shared, request: Request) {
