@@ -254,3 +254,51 @@ fn min_coverage_fails_below_the_threshold() {
         "{text}"
     );
 }
+
+#[test]
+fn snapshots_are_recorded_compared_and_blessed() {
+    let area = copy_of_example();
+    let snap = area.path().join("tests/golden/outside-area.snap.yaml");
+    std::fs::remove_file(&snap).unwrap();
+    let first = stdout(&pathways(
+        area.path(),
+        &["--snapshot", "--filter", "outside-area"],
+    ));
+    assert!(
+        first.contains("tests/golden/outside-area.snap.yaml: recorded the result of"),
+        "{first}"
+    );
+    assert!(snap.is_file());
+
+    let rules = area.path().join("rules/victims.pathways");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    std::fs::write(
+        &rules,
+        text.replace(
+            "  refer national-helpline\n",
+            "  refer national-helpline urgently\n",
+        ),
+    )
+    .unwrap();
+    let changed = pathways(area.path(), &["--snapshot", "--filter", "outside-area"]);
+    let out = stdout(&changed);
+    assert_eq!(changed.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("the result differs from its snapshot"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "+         - {service: national-helpline, urgency: urgent, pathways: [outside-area]}"
+        ),
+        "{out}"
+    );
+
+    let blessed = stdout(&pathways(
+        area.path(),
+        &["--bless", "--filter", "outside-area"],
+    ));
+    assert!(blessed.contains("accepted the new result of"), "{blessed}");
+    let after = pathways(area.path(), &["--snapshot", "--filter", "outside-area"]);
+    assert_eq!(after.status.code(), Some(0), "{}", stdout(&after));
+}
