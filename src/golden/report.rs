@@ -42,6 +42,9 @@ pub fn text(run: &Run, sources: &Sources) -> String {
 /// snapshot diff.
 pub fn details(case: &CaseRun, sources: &Sources) -> String {
     let mut out = format!("at {}\n", place(sources, case.case.name.span));
+    if let Some(description) = &case.case.description {
+        out.push_str(&format!("({description})\n"));
+    }
     let failing: Vec<_> = case
         .rows
         .iter()
@@ -301,7 +304,11 @@ pub struct JsonCase<'a> {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
     pub tags: &'a [String],
+    /// The reference date the case was evaluated on.
+    pub as_of: String,
     pub passed: bool,
     pub results: Vec<JsonRow<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -348,7 +355,9 @@ pub fn json<'a>(run: &'a Run, sources: &Sources) -> JsonRun<'a> {
                 file: shown_path(sources, c.file),
                 line: at.line,
                 column: at.column,
+                description: c.case.description.as_deref(),
                 tags: &c.case.tags,
+                as_of: c.date.to_string(),
                 passed: c.passed(),
                 results: c
                     .rows
