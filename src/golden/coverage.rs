@@ -196,3 +196,64 @@ fn diagram(manager: &mut Manager, condition: &Condition) -> NodeId {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+    use crate::engine::fixtures::{and, is, not, or, pathway, yes_no};
+
+    /// `a is yes and not (b is yes or c is yes)` and answers for `a`, `b`, `c`.
+    fn tracked(cases: &[[Option<u32>; 3]]) -> Coverage {
+        let questions = vec![yes_no("a"), yes_no("b"), yes_no("c")];
+        let condition = and(vec![
+            is(&questions, "a", &["yes"]),
+            not(or(vec![
+                is(&questions, "b", &["yes"]),
+                is(&questions, "c", &["yes"]),
+            ])),
+        ]);
+        let rules = RuleSet {
+            questions,
+            pathways: vec![pathway("p", condition, Vec::new())],
+            ..RuleSet::default()
+        };
+        let mut tracker = Tracker::new(&rules);
+        for answers in cases {
+            let answers = Answers::from(answers.to_vec());
+            // The pathway fires exactly when a = yes and b = c = no.
+            let fires = answers.as_slice() == [Some(0), Some(1), Some(1)];
+            tracker.record(&answers, if fires { &[0] } else { &[] });
+        }
+        tracker.finish()
+    }
+
+    #[test]
+    fn parts_under_not_are_covered_when_they_fail_while_the_pathway_fires() {
+        let coverage = tracked(&[[Some(0), Some(1), Some(1)]]);
+        let parts: Vec<(&str, bool, usize)> = coverage.pathways[0]
+            .parts
+            .iter()
+            .map(|p| (p.text.as_str(), p.negated, p.covered))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                ("a is yes", false, 1),
+                ("not (b is yes or c is yes)", false, 1),
+                ("b is yes or c is yes", true, 1),
+                ("b is yes", true, 1),
+                ("c is yes", true, 1),
+            ]
+        );
+        assert_eq!(coverage.percentages(), (100.0, 100.0));
+    }
+
+    #[test]
+    fn a_part_holding_in_a_case_where_the_pathway_does_not_fire_is_not_covered() {
+        let coverage = tracked(&[[Some(0), Some(0), None], [Some(1), Some(1), Some(1)]]);
+        assert_eq!(coverage.pathway_counts(), (0, 1));
+        assert_eq!(coverage.part_counts(), (0, 5));
+        assert_eq!(coverage.percentages(), (0.0, 0.0));
+    }
+}

@@ -343,10 +343,7 @@ impl<'a> Resolver<'a> {
             }
             (Some(each), None) => self.each(each, fixed),
             (None, Some(rows)) => self.listed(rows, fixed),
-            (None, None) => vec![Row {
-                answers: self.combine(fixed, &[]),
-                label: String::new(),
-            }],
+            (None, None) => vec![self.row(fixed, &[], String::new())],
         }
     }
 
@@ -398,13 +395,7 @@ impl<'a> Resolver<'a> {
         }
         product(&columns)
             .into_iter()
-            .map(|chosen| {
-                let label = self.label(&chosen);
-                Row {
-                    answers: self.combine(fixed, &chosen),
-                    label,
-                }
-            })
+            .map(|chosen| self.row(fixed, &chosen, self.label(&chosen)))
             .collect()
     }
 
@@ -427,10 +418,7 @@ impl<'a> Resolver<'a> {
                     .iter()
                     .filter_map(|a| Some((a.question, *a.values.first()?)))
                     .collect();
-                Row {
-                    label: self.label(&chosen),
-                    answers: self.combine(fixed, &chosen),
-                }
+                self.row(fixed, &chosen, self.label(&chosen))
             })
             .collect()
     }
@@ -458,7 +446,8 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn combine(&self, fixed: &[Answer], chosen: &[(QuestionIx, ValueIx)]) -> Answers {
+    /// The fixed answers with one row's answers added.
+    fn row(&self, fixed: &[Answer], chosen: &[(QuestionIx, ValueIx)], label: String) -> Row {
         let mut answers = Answers::none(self.rules);
         let fixed = fixed
             .iter()
@@ -466,7 +455,21 @@ impl<'a> Resolver<'a> {
         for (q, v) in fixed.chain(chosen.iter().copied()) {
             answers.set(q, Some(v));
         }
-        answers
+        let given = self
+            .rules
+            .questions
+            .iter()
+            .enumerate()
+            .filter_map(|(q, question)| {
+                let value = question.domain.value(answers.get(q)?)?;
+                Some((question.id.value.clone(), value.id.clone()))
+            })
+            .collect();
+        Row {
+            answers,
+            given,
+            label,
+        }
     }
 
     /// `locality=hilsea, risk=high`: how a row is named in reports.

@@ -2,6 +2,8 @@
 //! coverage with the uncovered parts at their place in the rules, and the same as JSON,
 //! JUnit XML and GitHub workflow annotations.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::coverage::{Coverage, percent};
@@ -40,6 +42,9 @@ pub fn text(run: &Run, sources: &Sources) -> String {
 /// snapshot diff.
 pub fn details(case: &CaseRun, sources: &Sources) -> String {
     let mut out = format!("at {}\n", place(sources, case.case.name.span));
+    if let Some(description) = &case.case.description {
+        out.push_str(&format!("({description})\n"));
+    }
     let failing: Vec<_> = case
         .rows
         .iter()
@@ -72,6 +77,27 @@ pub fn details(case: &CaseRun, sources: &Sources) -> String {
         out.push_str(&indent(&diff_text(lines), "  "));
     }
     out
+}
+
+/// One line saying what failed, e.g. `refer and pathways differ from what is expected`.
+pub fn headline(case: &CaseRun) -> String {
+    let mut what: Vec<&str> = Vec::new();
+    for failure in case.rows.iter().flat_map(|r| &r.failures) {
+        let name = failure.expectation();
+        if !what.contains(&name) {
+            what.push(name);
+        }
+    }
+    if case.snapshot_diff.is_some() {
+        what.push("snapshot");
+    }
+    let failing = case.rows.iter().filter(|r| !r.failures.is_empty()).count();
+    let rows = if case.rows.len() > 1 {
+        format!(" in {failing} of {} answer sets", case.rows.len())
+    } else {
+        String::new()
+    };
+    format!("not as expected: {}{rows}", what.join(", "))
 }
 
 fn failure_text(failure: &Failure, actual: &Actual) -> String {
@@ -278,7 +304,11 @@ pub struct JsonCase<'a> {
     pub file: String,
     pub line: usize,
     pub column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'a str>,
     pub tags: &'a [String],
+    /// The reference date the case was evaluated on.
+    pub as_of: String,
     pub passed: bool,
     pub results: Vec<JsonRow<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -287,8 +317,8 @@ pub struct JsonCase<'a> {
 
 #[derive(Serialize)]
 pub struct JsonRow<'a> {
-    /// The answers that vary across a table (empty for a single answer set).
-    pub answers: &'a str,
+    /// Every answer given, question by question.
+    pub answers: BTreeMap<&'a str, &'a str>,
     pub failures: &'a [Failure],
     pub actual: &'a Actual,
 }
@@ -325,13 +355,20 @@ pub fn json<'a>(run: &'a Run, sources: &Sources) -> JsonRun<'a> {
                 file: shown_path(sources, c.file),
                 line: at.line,
                 column: at.column,
+                description: c.case.description.as_deref(),
                 tags: &c.case.tags,
+                as_of: c.date.to_string(),
                 passed: c.passed(),
                 results: c
                     .rows
                     .iter()
                     .map(|r| JsonRow {
-                        answers: &r.row.label,
+                        answers: r
+                            .row
+                            .given
+                            .iter()
+                            .map(|(q, v)| (q.as_str(), v.as_str()))
+                            .collect(),
                         failures: &r.failures,
                         actual: &r.actual,
                     })
@@ -419,12 +456,10 @@ fn junit_case(case: &CaseRun, path: &str, sources: &Sources) -> String {
     if case.passed() {
         return format!("{open}/>\n");
     }
-    let body = details(case, sources);
-    let first = body.lines().nth(1).unwrap_or("failed");
     format!(
         "{open}>\n      <failure message=\"{}\" type=\"golden\">{}</failure>\n    </testcase>\n",
-        xml(first.trim()),
-        xml(&body)
+        xml(&headline(case)),
+        xml(&details(case, sources))
     )
 }
 

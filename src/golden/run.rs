@@ -92,6 +92,20 @@ pub enum Failure {
     NoReferral { expected: bool },
 }
 
+impl Failure {
+    /// The expectation's name as written in scenario files.
+    pub fn expectation(&self) -> &'static str {
+        match self {
+            Failure::Refer { .. } => "refer",
+            Failure::Includes { .. } => "includes",
+            Failure::Excludes { .. } => "excludes",
+            Failure::Pathways { .. } => "pathways",
+            Failure::QuestionsThatMatter { .. } => "questions_that_matter",
+            Failure::NoReferral { .. } => "no_referral",
+        }
+    }
+}
+
 impl CaseRun<'_> {
     pub fn passed(&self) -> bool {
         self.rows.iter().all(|r| r.failures.is_empty()) && self.snapshot_diff.is_none()

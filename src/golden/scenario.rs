@@ -42,6 +42,8 @@ pub struct Case {
 #[derive(Clone, Debug)]
 pub struct Row {
     pub answers: Answers,
+    /// The same answers as `(question, value)` ids, in asking order.
+    pub given: Vec<(String, String)>,
     /// The answers that vary across the table, e.g. `locality=hilsea`; empty when the
     /// case has a single answer set.
     pub label: String,

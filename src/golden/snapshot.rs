@@ -14,7 +14,6 @@ use serde::Serialize;
 use super::load::SNAPSHOT_SUFFIX;
 use super::run::{CaseRun, Run};
 use super::scenario::{ScenarioFile, Scenarios};
-use crate::engine::Answers;
 use crate::rules::model::RuleSet;
 
 /// One line of a diff between the recorded and the new result of a case.
@@ -201,29 +200,41 @@ fn blocks(text: &str) -> Vec<(String, String)> {
     blocks
 }
 
-/// One case's full result, as recorded.
+/// One case's full result, as recorded: each pathway's reason once, then each answer
+/// set's pathways and referrals (one line each, in result order).
 fn block(ran: &CaseRun, rules: &RuleSet) -> String {
-    let mut out = format!("- case: {}\n  results:\n", scalar(&ran.case.name.value));
+    let mut out = format!("- case: {}\n", scalar(&ran.case.name.value));
+    let reasons = reasons(ran, rules);
+    if !reasons.is_empty() {
+        out.push_str("  reasons:\n");
+    }
+    for (pathway, reason) in reasons {
+        out.push_str(&format!("    {}: {}\n", scalar(&pathway), scalar(&reason)));
+    }
+    out.push_str("  results:\n");
     for row in &ran.rows {
-        out.push_str(&format!(
-            "    - answers: {}\n",
-            answers(&row.row.answers, rules)
-        ));
         let actual = &row.actual;
+        out.push_str(&format!("    - answers: {}\n", answers(&row.row.given)));
         out.push_str(&format!("      pathways: {}\n", list(&actual.pathways)));
-        if actual.referrals.is_empty() {
-            out.push_str("      referrals: []\n");
-        } else {
-            out.push_str("      referrals:\n");
-        }
-        for r in &actual.referrals {
-            out.push_str(&format!("        - service: {}\n", scalar(&r.service)));
-            out.push_str(&format!("          urgency: {}\n", r.urgency.id()));
-            out.push_str(&format!("          pathways: {}\n", list(&r.pathways)));
-            out.push_str("          reasons:\n");
-            for reason in &r.reasons {
-                out.push_str(&format!("            - {}\n", scalar(reason)));
+        out.push_str(&format!(
+            "      referrals:{}\n",
+            if actual.referrals.is_empty() {
+                " []"
+            } else {
+                ""
             }
+        ));
+        for r in &actual.referrals {
+            let via = if r.pathways.is_empty() {
+                "fallback: true".to_string()
+            } else {
+                format!("pathways: {}", list(&r.pathways))
+            };
+            out.push_str(&format!(
+                "        - {{service: {}, urgency: {}, {via}}}\n",
+                scalar(&r.service),
+                r.urgency.id()
+            ));
         }
         if !actual.questions_that_matter.is_empty() {
             out.push_str(&format!(
@@ -235,20 +246,31 @@ fn block(ran: &CaseRun, rules: &RuleSet) -> String {
     out
 }
 
-/// `{locality: hilsea, risk: high}`: the answered questions in asking order.
-fn answers(answers: &Answers, rules: &RuleSet) -> String {
-    let pairs: Vec<String> = rules
-        .questions
+/// The reason of every pathway that referred somewhere in the case (in declaration
+/// order), and the fallback's as `otherwise`.
+fn reasons(ran: &CaseRun, rules: &RuleSet) -> Vec<(String, String)> {
+    let referrals = || ran.rows.iter().flat_map(|r| &r.actual.referrals);
+    let mut reasons: Vec<(String, String)> = rules
+        .pathways
         .iter()
-        .enumerate()
-        .filter_map(|(q, question)| {
-            let value = question.domain.value(answers.get(q)?)?;
-            Some(format!(
-                "{}: {}",
-                scalar(&question.id.value),
-                scalar(&value.id)
-            ))
-        })
+        .filter(|p| referrals().any(|r| r.pathways.contains(&p.id.value)))
+        .map(|p| (p.id.value.clone(), p.reason.clone()))
+        .collect();
+    if let Some(fallback) = rules
+        .fallback
+        .as_ref()
+        .filter(|_| referrals().any(|r| r.pathways.is_empty()))
+    {
+        reasons.push(("otherwise".to_string(), fallback.reason.clone()));
+    }
+    reasons
+}
+
+/// `{locality: hilsea, risk: high}`: the answered questions in asking order.
+fn answers(given: &[(String, String)]) -> String {
+    let pairs: Vec<String> = given
+        .iter()
+        .map(|(q, v)| format!("{}: {}", scalar(q), scalar(v)))
         .collect();
     format!("{{{}}}", pairs.join(", "))
 }
