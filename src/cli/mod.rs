@@ -7,8 +7,12 @@
 mod args;
 mod check;
 mod explain;
+mod export;
+mod fmt;
+mod generated;
 mod output;
 mod refer;
+mod schema;
 
 use std::process::ExitCode;
 
@@ -62,6 +66,11 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Check(args) => check::run(cli, args, &out),
         Command::Refer(args) => refer::run(cli, args, &out),
         Command::Explain(args) => explain::run(cli, args, &out),
+        Command::Fmt(args) => fmt::run(cli, args, &out),
+        Command::Schema(args) => schema::run(args, &out),
+        Command::Export(command) => export::run(cli, command, &out),
+        Command::Completions(args) => generated::completions(args, &out),
+        Command::Man(args) => generated::man(args, &out),
     }
 }
 
