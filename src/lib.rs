@@ -12,6 +12,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod directory;
 pub mod engine;
+pub mod export;
 pub mod golden;
 pub mod rules;
 pub mod site;

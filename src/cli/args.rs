@@ -45,6 +45,17 @@ pub enum Command {
     Build(BuildArgs),
     /// Preview the site on this computer, rebuilding it whenever a file changes.
     Serve(ServeArgs),
+    /// Rewrite rule files in the one canonical layout (comments and blank lines kept).
+    Fmt(FmtArgs),
+    /// Write the JSON Schemas of the directory files (for editors) into a folder.
+    Schema(SchemaArgs),
+    /// Export the directory in another format.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Print a shell completion script (e.g. `pathways completions bash > ~/.local/share/bash-completion/completions/pathways`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `pathways man > pathways.1`, or write every page.
+    Man(ManArgs),
 }
 
 /// The reference date shared by every command that depends on contract dates.
@@ -186,6 +197,55 @@ fn parse_percent(text: &str) -> Result<f64, String> {
         Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
         _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
     }
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Change nothing: list each file that would change, with a diff, and exit 1.
+    #[arg(long)]
+    pub check: bool,
+    /// Rule files to format (default: every `rules/*.pathways` under `--root`).
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The folder to write `*.schema.json` into (made if missing).
+    #[arg(long, value_name = "DIR", default_value = "schemas")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The directory as HSDS 3.0 (Open Referral UK) JSON, in the static API layout.
+    Hsds(HsdsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HsdsArgs {
+    /// The folder to write (replaced whole, atomically).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub date: DateArgs,
+    /// Services per page of `services/index.json` and its `services/page-N.json`.
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..))]
+    pub per_page: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write `pathways.1` and a page for each command into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {

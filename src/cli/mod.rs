@@ -9,8 +9,12 @@ mod build;
 mod check;
 mod diff;
 mod explain;
+mod export;
+mod fmt;
+mod generated;
 mod output;
 mod refer;
+mod schema;
 mod serve;
 mod test;
 
@@ -70,6 +74,11 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Test(args) => test::run(cli, args, &out),
         Command::Build(args) => build::run(cli, args, &out),
         Command::Serve(args) => serve::run(cli, args, &out),
+        Command::Fmt(args) => fmt::run(cli, args, &out),
+        Command::Schema(args) => schema::run(args, &out),
+        Command::Export(command) => export::run(cli, command, &out),
+        Command::Completions(args) => generated::completions(args, &out),
+        Command::Man(args) => generated::man(args, &out),
     }
 }
 

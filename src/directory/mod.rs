@@ -7,6 +7,7 @@ pub mod model;
 mod phone;
 mod places;
 pub mod raw;
+pub mod schema;
 mod service;
 mod settings;
 mod values;

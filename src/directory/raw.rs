@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -23,22 +24,27 @@ pub type Text = Spanned<String>;
 /// exit_url: https://www.bbc.co.uk/weather
 /// helpline: {name: National helpline, phone: 08081 570000, hours: Every day, 24 hours}
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Area {
     /// The area's name, e.g. `Portsmouth`.
+    #[schemars(with = "String")]
     pub name: Text,
     /// The site's title.
+    #[schemars(with = "String")]
     pub title: Text,
     /// The email address that "report a change" goes to.
+    #[schemars(with = "String")]
     pub feedback: Text,
     /// Optional pinned date (YYYY-MM-DD) for checks and builds; `--as-of` overrides it.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub as_of: Option<Text>,
     /// `true` when the directory is example data (the site then says so on every page).
     #[serde(default)]
     pub example_data: bool,
     /// An http(s) page of a neutral site that "Exit this page" goes to.
+    #[schemars(with = "String")]
     pub exit_url: Text,
     /// Optional help for anyone at any hour, shown on the start page.
     #[serde(default)]
@@ -46,11 +52,17 @@ pub struct Area {
 }
 
 /// A helpline: `name`, `phone` (a UK number) and `hours`, all required.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Helpline {
+    /// The helpline's name, e.g. `National domestic abuse helpline`.
+    #[schemars(with = "String")]
     pub name: Text,
+    /// A UK number: `08081 570000` or `+44 8081 570000`.
+    #[schemars(with = "String")]
     pub phone: Text,
+    /// When it answers, in plain words, e.g. `Every day, 24 hours`.
+    #[schemars(with = "String")]
     pub hours: Text,
 }
 
@@ -64,7 +76,7 @@ pub struct Helpline {
 ///   - {id: hilsea, name: Hilsea, groups: [portsmouth]}
 ///   - {id: outside-area, name: Outside Portsmouth}
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Localities {
     /// Optional groups of localities: `id` and `name`.
@@ -74,19 +86,31 @@ pub struct Localities {
     pub localities: Vec<Locality>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// The group's id, as rules write it (`locality is in portsmouth`): lower-case
+    /// letters, digits and dashes.
+    #[schemars(with = "String")]
     pub id: Text,
+    /// The group's name as practitioners read it.
+    #[schemars(with = "String")]
     pub name: Text,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Locality {
+    /// The locality's id, as rules and services write it: lower-case letters, digits
+    /// and dashes.
+    #[schemars(with = "String")]
     pub id: Text,
+    /// The locality's name as practitioners read it.
+    #[schemars(with = "String")]
     pub name: Text,
+    /// Ids of the groups (from `groups:`) it belongs to.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub groups: Vec<Text>,
 }
 
@@ -97,11 +121,18 @@ pub struct Locality {
 ///   name: Refuge
 ///   description: Safe, confidential accommodation for people fleeing abuse.
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Category {
+    /// The category's id, as services and rules write it: lower-case letters, digits
+    /// and dashes.
+    #[schemars(with = "String")]
     pub id: Text,
+    /// The category's name as practitioners read it.
+    #[schemars(with = "String")]
     pub name: Text,
+    /// One sentence: what services of this kind do.
+    #[schemars(with = "String")]
     pub description: Text,
 }
 
@@ -135,56 +166,77 @@ pub struct Category {
 /// available_until: 2013-03-31  # optional
 /// reviewed: 2012-08-15
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// The name practitioners know it by.
+    #[schemars(with = "String")]
     pub name: Text,
     /// One sentence: what it offers.
+    #[schemars(with = "String")]
     pub summary: Text,
     /// Who it is for, what happens after a referral, anything a referrer should know.
+    #[schemars(with = "String")]
     pub description: Text,
     /// Who runs it.
+    #[schemars(with = "String")]
     pub provider: Text,
     /// Category ids from `categories.yaml`.
+    #[schemars(with = "Vec<String>")]
     pub categories: Spanned<Vec<Text>>,
     /// Tiers of service: `T1` to `T4`.
+    #[schemars(with = "Vec<String>")]
     pub tiers: Spanned<Vec<Text>>,
     /// Who it works with: `victims`, `perpetrators`, `children`, `young-people`, `families`.
+    #[schemars(with = "Vec<String>")]
     pub serves: Spanned<Vec<Text>>,
     /// DASH risk levels it takes: `standard`, `medium`, `high`. Leave out for any.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub risk_levels: Option<Spanned<Vec<Text>>>,
     /// Optional ages it works with, inclusive.
     #[serde(default)]
+    #[schemars(with = "Option<Ages>")]
     pub ages: Option<Spanned<Ages>>,
     /// Locality and group ids it covers, or `anywhere` (national services).
+    #[schemars(with = "Coverage")]
     pub localities: Spanned<Coverage>,
+    /// Who may refer and how.
     pub referral: Referral,
+    /// Ways to reach the service.
     pub contact: Contact,
     /// Opening hours, as practitioners should read them.
+    #[schemars(with = "String")]
     pub hours: Text,
     /// Conditions a person must meet that the directory cannot see, as ids
     /// (e.g. `court-order`).
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub requires: Vec<Text>,
     /// First day it takes referrals (YYYY-MM-DD), if it starts in the future.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub available_from: Option<Text>,
     /// Last day it takes referrals (YYYY-MM-DD), if its funding ends.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub available_until: Option<Text>,
     /// When the entry was last checked with the provider (YYYY-MM-DD).
+    #[schemars(with = "String")]
     pub reviewed: Text,
 }
 
 /// `ages: {min: 5, max: 18}`; a missing `min` means 0, a missing `max` 120.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Ages {
+    /// The youngest age it works with (default 0).
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub min: Option<Spanned<u32>>,
+    /// The oldest age it works with (default 120).
     #[serde(default)]
+    #[schemars(with = "Option<u32>")]
     pub max: Option<Spanned<u32>>,
 }
 
@@ -193,6 +245,22 @@ pub struct Ages {
 pub enum Coverage {
     Word(String),
     List(Vec<Text>),
+}
+
+impl JsonSchema for Coverage {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Coverage".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Locality and group ids it covers, or the word `anywhere`.",
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"const": "anywhere"}
+            ]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Coverage {
@@ -225,7 +293,7 @@ impl<'de> Visitor<'de> for CoverageVisitor {
 }
 
 /// How to refer: who may refer, in plain words how, and an optional form link.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Referral {
     /// Whether people may refer themselves (`true`/`false`, or `yes`/`no`).
@@ -233,33 +301,44 @@ pub struct Referral {
     /// Whether professionals may refer.
     pub professional_referral: bool,
     /// Plain-words instructions.
+    #[schemars(with = "String")]
     pub how: Text,
     /// A referral form: an http(s), `mailto:` or `tel:` link.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub form: Option<Text>,
 }
 
 /// Ways to reach the service; each optional, at least one of phone, email or website expected.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// A UK number: `01632 960000` or `+44 1632 960000`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub phone: Option<Text>,
+    /// An email address (secure email where referrals contain personal details).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub email: Option<Text>,
     /// An http(s) link.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub website: Option<Text>,
+    /// Where it is; mark a refuge's address `confidential` so it is never published.
     #[serde(default)]
+    #[schemars(with = "Option<Address>")]
     pub address: Option<Spanned<Address>>,
 }
 
 /// `address: {text: ..., confidential: true}`; confidential addresses are never published.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
+    /// The address on one line.
+    #[schemars(with = "String")]
     pub text: Text,
+    /// `true` to keep it off the site and every export (refuges).
     #[serde(default)]
     pub confidential: bool,
 }

@@ -2,6 +2,7 @@
 //! parsed (pest), then resolved against the directory into a typed [`model::RuleSet`].
 
 mod errors;
+pub mod format;
 pub mod load;
 pub mod model;
 pub mod parse;

@@ -1,0 +1,29 @@
+//! `pathways schema`: writes the directory files' JSON Schemas (for editors).
+
+use super::Outcome;
+use super::args::SchemaArgs;
+use super::fmt::write_atomically;
+use super::output::Output;
+use crate::directory::schema;
+
+pub fn run(args: &SchemaArgs, out: &Output) -> Outcome {
+    if let Err(error) = std::fs::create_dir_all(&args.out) {
+        out.note(&format!(
+            "error: cannot make `{}`: {error}",
+            args.out.display()
+        ));
+        return Outcome::Failure;
+    }
+    for file in schema::schemas() {
+        let path = args.out.join(file.name);
+        if let Err(error) = write_atomically(&path, &file.text) {
+            out.note(&format!(
+                "error: cannot write `{}`: {error}",
+                path.display()
+            ));
+            return Outcome::Failure;
+        }
+        out.note(&format!("wrote {} ({})", path.display(), file.describes));
+    }
+    Outcome::Success
+}
