@@ -3,14 +3,14 @@
 //! referrals and services are in `referrals`). Each finding is a diagnostic at the
 //! pathway concerned, with a witness of the situations and a fix.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::referrals;
 use super::witness::Vocabulary;
 use crate::diagnostic::Diagnostic;
 use crate::directory::model::Directory;
 use crate::engine::diagram::{FALSE, Node, TRUE};
-use crate::engine::{Compiled, Manager, NodeId};
+use crate::engine::{Compiled, Manager, NodeId, ServiceIx};
 use crate::rules::model::{Condition, PathwayIx, QuestionIx, RuleSet, Target, Urgency};
 use crate::source::{Sources, Span};
 
@@ -51,8 +51,16 @@ fn coverage_gaps(compiled: &mut Compiled, words: &Vocabulary) -> Vec<Diagnostic>
     };
     let root = compiled.outcome_root();
     let m = compiled.manager_mut();
-    let unmatched = m.map_leaves(root, |o| flag(o, |(a, _)| a));
-    let unserved = m.map_leaves(root, |o| flag(o, |(_, b)| b));
+    // Each is a pass over the whole outcome diagram: only made when some outcome has it.
+    let mut only = |pick: fn((bool, bool)) -> bool| {
+        if nobody.iter().any(|&n| pick(n)) {
+            m.map_leaves(root, |o| flag(o, pick))
+        } else {
+            FALSE
+        }
+    };
+    let unmatched = only(|(a, _)| a);
+    let unserved = only(|(_, b)| b);
     let mut found = Vec::new();
     if unmatched != FALSE {
         found.push(no_pathway_gap(compiled, words, unmatched));
@@ -145,15 +153,13 @@ fn no_service_gap(
     d
 }
 
-/// The pathways that fire in some outcome passing `wanted`.
+/// The pathways that fire in some outcome passing `wanted` (every outcome in the
+/// table is reachable).
 fn pathways_where(compiled: &Compiled, wanted: impl Fn(u32) -> bool) -> BTreeSet<PathwayIx> {
-    compiled
-        .manager()
-        .leaves(compiled.outcome_root())
-        .into_iter()
-        .filter(|&leaf| wanted(leaf))
-        .filter_map(|leaf| compiled.outcome(leaf))
-        .flat_map(|o| o.pathways.iter().copied())
+    (0..)
+        .zip(compiled.outcomes())
+        .filter(|&(id, _)| wanted(id))
+        .flat_map(|(_, o)| o.pathways.iter().copied())
         .collect()
 }
 
@@ -338,28 +344,30 @@ fn contradiction<'a>(compiled: &mut Compiled, parts: &'a [Condition]) -> Vec<&'a
 
 /// For one pathway, each service it refers to somewhere, with the other pathways that
 /// also refer to it wherever this one does (`None`: somewhere only this one does).
-type Shares = BTreeMap<String, Option<BTreeSet<PathwayIx>>>;
+type Shares = BTreeMap<ServiceIx, Option<BTreeSet<PathwayIx>>>;
 
 fn shares(compiled: &Compiled) -> Vec<Shares> {
     let mut shares = vec![Shares::new(); compiled.rules().pathways.len()];
-    for leaf in compiled.manager().leaves(compiled.outcome_root()) {
-        let Some(outcome) = compiled.outcome(leaf) else {
-            continue;
-        };
-        for r in &outcome.referrals {
-            for &p in &r.pathways {
-                let Some(services) = shares.get_mut(p) else {
-                    continue;
-                };
-                let slot = services
-                    .entry(r.service.clone())
-                    .or_insert_with(|| Some(BTreeSet::new()));
-                let others = r.pathways.iter().copied().filter(|&q| q != p);
-                if r.pathways.len() < 2 {
-                    *slot = None;
-                } else if let Some(set) = slot {
-                    set.extend(others);
-                }
+    let services = compiled.services();
+    // Many outcomes share a referral's list of pathways: each distinct one is enough.
+    let lists: HashSet<(ServiceIx, &[PathwayIx])> = compiled
+        .outcomes()
+        .iter()
+        .flat_map(|o| &o.referrals)
+        .filter_map(|r| Some((services.binary_search(&r.service).ok()?, &r.pathways[..])))
+        .collect();
+    for (service, pathways) in lists {
+        for &p in pathways {
+            let Some(services) = shares.get_mut(p) else {
+                continue;
+            };
+            let slot = services
+                .entry(service)
+                .or_insert_with(|| Some(BTreeSet::new()));
+            if pathways.len() < 2 {
+                *slot = None;
+            } else if let Some(set) = slot {
+                set.extend(pathways.iter().copied().filter(|&q| q != p));
             }
         }
     }
@@ -375,7 +383,7 @@ fn redundant(compiled: &mut Compiled, rules: &RuleSet, directory: &Directory) ->
     for (ix, services) in shares.iter().enumerate() {
         let Some(shared) = services
             .iter()
-            .map(|(s, others)| Some((s.as_str(), others.as_ref()?)))
+            .map(|(&s, others)| Some((s, others.as_ref()?)))
             .collect::<Option<Vec<_>>>()
         else {
             continue;
@@ -383,7 +391,7 @@ fn redundant(compiled: &mut Compiled, rules: &RuleSet, directory: &Directory) ->
         if shared.is_empty()
             || !shared
                 .iter()
-                .all(|(s, others)| as_urgent(compiled, directory, ix, s, others))
+                .all(|&(s, others)| as_urgent(compiled, directory, ix, s, others))
         {
             continue;
         }
@@ -430,7 +438,7 @@ fn as_urgent(
     compiled: &mut Compiled,
     directory: &Directory,
     p: PathwayIx,
-    service: &str,
+    service: ServiceIx,
     others: &BTreeSet<PathwayIx>,
 ) -> bool {
     [Urgency::Urgent, Urgency::Immediate]
@@ -453,29 +461,24 @@ fn gives(
     compiled: &mut Compiled,
     directory: &Directory,
     p: PathwayIx,
-    service: &str,
+    service: ServiceIx,
     at_least: Urgency,
 ) -> NodeId {
     let (Some(pathway), Some(condition), Some(entry)) = (
         compiled.rules().pathways.get(p),
         compiled.pathway_condition(p),
-        directory.service(service),
+        directory.services.get(service),
     ) else {
         return FALSE;
     };
     let open = entry.is_open_on(compiled.as_of());
-    let eligible = compiled
-        .services()
-        .iter()
-        .position(|s| s == service)
-        .and_then(|s| compiled.eligible(s))
-        .unwrap_or(FALSE);
+    let eligible = compiled.eligible(service).unwrap_or(FALSE);
     let targets: Vec<NodeId> = pathway
         .referrals
         .iter()
         .filter(|r| r.urgency >= at_least)
         .map(|r| match &r.target {
-            Target::Service(id) if id == service && open => TRUE,
+            Target::Service(id) if *id == entry.id && open => TRUE,
             Target::Category(c) if entry.in_category(c) => eligible,
             _ => FALSE,
         })

@@ -46,9 +46,14 @@ fn referrers<'a>(compiled: &mut Compiled, rules: &'a RuleSet) -> Vec<Referrer<'a
     if let Some(fallback) = &rules.fallback {
         let applies: Vec<bool> = compiled.outcomes().iter().map(|o| o.fallback).collect();
         let root = compiled.outcome_root();
-        let applies = compiled.manager_mut().map_leaves(root, |o| {
-            u32::from(applies.get(o as usize).copied().unwrap_or(false))
-        });
+        // A pass over the whole outcome diagram, made only when the block ever applies.
+        let applies = if applies.contains(&true) {
+            compiled.manager_mut().map_leaves(root, |o| {
+                u32::from(applies.get(o as usize).copied().unwrap_or(false))
+            })
+        } else {
+            FALSE
+        };
         list.push(Referrer {
             name: "the `otherwise` block".to_string(),
             referrals: &fallback.referrals,
@@ -186,14 +191,21 @@ fn eligibility_summary(service: &Service) -> String {
 }
 
 /// Category referrals that, wherever their pathway applies, find no service at all.
-fn empty_categories(compiled: &mut Compiled, referrers: &[Referrer]) -> Vec<Diagnostic> {
+fn empty_categories<'a>(compiled: &mut Compiled, referrers: &'a [Referrer<'a>]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    let mut somewhere: BTreeMap<&str, NodeId> = BTreeMap::new();
     for referrer in referrers.iter().filter(|r| r.applies != FALSE) {
         for referral in referrer.referrals {
             let Target::Category(category) = &referral.target else {
                 continue;
             };
-            let some = some_service(compiled, category);
+            let some = match somewhere.get(category.as_str()) {
+                Some(&some) => some,
+                None => {
+                    let some = some_service(compiled, category);
+                    *somewhere.entry(category).or_insert(some)
+                }
+            };
             if compiled.manager_mut().and(referrer.applies, some) == FALSE {
                 found.push(Diagnostic::warning(
                     "empty-category-referral",
@@ -337,11 +349,10 @@ fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> BTreeSet<V
 
 /// Open services that some situation could take, but that no pathway ever reaches.
 fn orphans(compiled: &Compiled, directory: &Directory) -> Vec<Diagnostic> {
-    let manager = compiled.manager();
-    let referred: BTreeSet<&str> = manager
-        .leaves(compiled.outcome_root())
-        .into_iter()
-        .filter_map(|leaf| compiled.outcome(leaf))
+    // Every outcome in the table is reachable.
+    let referred: BTreeSet<&str> = compiled
+        .outcomes()
+        .iter()
         .flat_map(|o| o.referrals.iter().map(|r| r.service.as_str()))
         .collect();
     directory
