@@ -89,11 +89,13 @@ fn script_agrees_with_the_engine_over_the_whole_example() {
 #[test]
 fn script_agrees_with_the_engine_on_a_sample_of_a_large_synthetic_area() {
     let tmp = tempfile::tempdir().unwrap();
+    // Large enough for tens of thousands of outcomes, small enough to compile in a
+    // debug build within CI's budget.
     generate(Size {
-        localities: 60,
-        questions: 12,
-        services: 600,
-        pathways: 150,
+        localities: 40,
+        questions: 9,
+        services: 200,
+        pathways: 40,
         seed: 7,
     })
     .write(tmp.path())
