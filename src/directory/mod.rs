@@ -9,7 +9,7 @@ mod places;
 pub mod raw;
 mod service;
 mod settings;
-mod values;
+pub(crate) mod values;
 mod yaml;
 
 pub use load::load;
