@@ -230,10 +230,12 @@ impl View {
         let mut view = View {
             message: format!(
                 "{}[{}]: {}",
-                diagnostic.severity, diagnostic.code, diagnostic.message
+                diagnostic.severity,
+                diagnostic.code,
+                escaped(&diagnostic.message)
             ),
             severity,
-            help: diagnostic.help.clone(),
+            help: diagnostic.help.as_deref().map(escaped),
             source: None,
             labels: Vec::new(),
             related: Vec::new(),
@@ -243,16 +245,16 @@ impl View {
         };
         view.source = named(sources, span);
         view.labels.push(LabeledSpan::new_primary_with_span(
-            diagnostic.label.clone(),
+            diagnostic.label.as_deref().map(escaped),
             span,
         ));
         for (other, label) in &diagnostic.related {
             if other.file == span.file {
                 view.labels
-                    .push(LabeledSpan::new_with_span(Some(label.clone()), *other));
+                    .push(LabeledSpan::new_with_span(Some(escaped(label)), *other));
             } else {
                 view.related.push(View {
-                    message: label.clone(),
+                    message: escaped(label),
                     severity: miette::Severity::Advice,
                     help: None,
                     source: named(sources, *other),
@@ -268,7 +270,42 @@ impl View {
 fn named(sources: &Sources, span: Span) -> Option<NamedSource<String>> {
     let file = sources.get(span.file)?;
     let name = file.path.display().to_string().replace('\\', "/");
-    Some(NamedSource::new(name, file.text.clone()))
+    Some(NamedSource::new(name, inert(&file.text)))
+}
+
+/// Words for the terminal, with control, invisible and bidi characters (which input
+/// values quoted in a message may hold) written as `\u{..}` escapes.
+fn escaped(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c != '\n'
+                && (c.is_control() || crate::directory::values::invisible_name(c).is_some())
+            {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The text with every control, invisible or bidi character (other than line ends and
+/// tabs) replaced by a visible one of the same UTF-8 length, so spans still line up and
+/// a quoted line can neither hide nor reorder text, nor send escapes to the terminal.
+fn inert(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c.is_control() || crate::directory::values::invisible_name(c).is_some() => {
+                match c.len_utf8() {
+                    1 => '?',
+                    2 => '\u{00BF}',
+                    _ => '\u{FFFD}',
+                }
+            }
+            c => c,
+        })
+        .collect()
 }
 
 impl fmt::Debug for View {

@@ -46,7 +46,9 @@ impl Checker<'_> {
     pub fn text(&mut self, value: Text, field: &str) -> Located<String> {
         let mut located = self.located(value);
         located.value = located.value.trim().to_string();
-        if located.value.is_empty() {
+        if let Err(problem) = values::length(&located.value, values::MAX_TEXT_CHARS, "the text") {
+            self.problem("text-too-long", located.span, problem);
+        } else if located.value.is_empty() {
             self.push(
                 Diagnostic::error("empty-field", format!("`{field}` is empty"))
                     .at(located.span)
@@ -65,7 +67,8 @@ impl Checker<'_> {
         check: impl FnOnce(&str) -> Result<(), Problem>,
     ) -> Option<Located<String>> {
         let located = self.located(value);
-        match check(&located.value) {
+        let within = values::length(&located.value, values::MAX_TEXT_CHARS, "the value");
+        match within.and_then(|()| check(&located.value)) {
             Ok(()) => Some(located),
             Err(problem) => {
                 self.problem(code, located.span, problem);

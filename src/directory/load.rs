@@ -1,6 +1,7 @@
 //! Loading `directory/` from an area root: every file read, checked and cross-referenced,
 //! with every problem reported rather than the first.
 
+use std::io::Read;
 use std::path::Path;
 
 use walkdir::WalkDir;
@@ -18,6 +19,13 @@ const AREA: &str = "area.yaml";
 const LOCALITIES: &str = "localities.yaml";
 const CATEGORIES: &str = "categories.yaml";
 const SERVICES: &str = "services";
+
+/// The largest directory file read, in bytes: a service entry is a page of text, so a
+/// larger file is a mistake (or an attack) and is refused before it is read whole.
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+
+/// The most service files read: far beyond any area, small enough to check in minutes.
+pub const MAX_SERVICE_FILES: usize = 100_000;
 
 /// Loads `root/directory/`: `area.yaml`, `localities.yaml`, `categories.yaml` and every
 /// `services/*.yaml` (in file-name order), adding each file read to `sources` under its
@@ -148,11 +156,17 @@ impl Loader<'_> {
             .ok()
     }
 
-    /// Reads a file into `sources`; reports unreadable files and text that is not UTF-8.
+    /// Reads a file into `sources`; reports unreadable, oversized and non-UTF-8 files.
     fn read(&mut self, relative: &str) -> Option<FileId> {
-        let bytes = match std::fs::read(self.root.join(relative)) {
+        let bytes = match read_limited(&self.root.join(relative), MAX_FILE_BYTES) {
             Ok(bytes) => bytes,
-            Err(error) => {
+            Err(Unread::TooLarge) => {
+                let file = self.sources.add(relative, "");
+                self.diagnostics
+                    .push(too_large(relative, file, MAX_FILE_BYTES));
+                return None;
+            }
+            Err(Unread::Io(error)) => {
                 self.diagnostics.push(Diagnostic::error(
                     "unreadable-file",
                     format!("`{relative}` cannot be read: {error}"),
@@ -237,8 +251,22 @@ impl Loader<'_> {
             );
             return Vec::new();
         }
+        let entries = self.entries(&folder);
+        if entries.len() > MAX_SERVICE_FILES {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "too-many-files",
+                    format!(
+                        "`{folder}/` holds {} entries, more than the {MAX_SERVICE_FILES} allowed; no service was read",
+                        entries.len()
+                    ),
+                )
+                .help("keep only the area's service files there"),
+            );
+            return Vec::new();
+        }
         let mut services = Vec::new();
-        for (name, is_dir) in self.entries(&folder) {
+        for (name, is_dir) in entries {
             let relative = format!("{folder}/{name}");
             match name.strip_suffix(".yaml").filter(|_| !is_dir) {
                 Some(id) => services.extend(self.service(id, &relative, known)),
@@ -291,4 +319,47 @@ impl Loader<'_> {
             .help(help),
         );
     }
+}
+
+/// Why a file was not read.
+pub(crate) enum Unread {
+    TooLarge,
+    Io(std::io::Error),
+}
+
+/// Reads a regular file of at most `max` bytes. Reading stops after `max + 1` bytes, so a
+/// huge or endless file (a link to a device) costs no more than that; a FIFO or device
+/// is refused before it is opened, so reading never blocks.
+pub(crate) fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Unread> {
+    let metadata = std::fs::metadata(path).map_err(Unread::Io)?;
+    if !metadata.is_file() {
+        return Err(Unread::Io(std::io::Error::other(
+            "it is not a regular file",
+        )));
+    }
+    if metadata.len() > max {
+        return Err(Unread::TooLarge);
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(max.saturating_add(1)).read_to_end(&mut bytes))
+        .map_err(Unread::Io)?;
+    if u64::try_from(bytes.len()).unwrap_or(u64::MAX) > max {
+        return Err(Unread::TooLarge);
+    }
+    Ok(bytes)
+}
+
+/// The error for a file over the size limit, at the start of the file.
+pub(crate) fn too_large(relative: &str, file: FileId, max: u64) -> Diagnostic {
+    Diagnostic::error(
+        "file-too-large",
+        format!(
+            "`{relative}` is larger than the {} KiB allowed and was not read",
+            max / 1024
+        ),
+    )
+    .at(Span::new(file, 0, 0))
+    .label("this file")
+    .help("split it, or remove what does not belong in it")
 }

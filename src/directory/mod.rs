@@ -10,7 +10,7 @@ pub mod raw;
 pub mod schema;
 mod service;
 mod settings;
-mod values;
+pub(crate) mod values;
 pub mod yaml;
 
 pub use load::load;

@@ -115,8 +115,9 @@ fn rebuild(year: &str, month: &str, day: &str) -> Option<String> {
     Some(format!("{year}-{:02}-{:02}", number(month)?, number(day)?))
 }
 
-/// Characters that cannot be seen or that reorder text: never acceptable in ids or links.
-fn invisible_name(c: char) -> Option<&'static str> {
+/// Characters that cannot be seen or that reorder text: never acceptable in ids or links
+/// (nor anywhere in a rule file).
+pub(crate) fn invisible_name(c: char) -> Option<&'static str> {
     Some(match c {
         '\u{00AD}' => "SOFT HYPHEN",
         '\u{200B}' => "ZERO WIDTH SPACE",
@@ -151,9 +152,34 @@ fn visible(text: &str, what: &str) -> Result<(), Problem> {
     .help(format!("retype it as `{cleaned}`")))
 }
 
+/// The longest id, in characters: ids appear in file names, links and messages.
+pub const MAX_ID_CHARS: usize = 100;
+
+/// The longest text value (a name, a description, a link), in characters: a service's
+/// description is a paragraph or two, and every text is copied into several pages.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Refuses a value longer than `max` characters, quoting only its start.
+pub fn length(text: &str, max: usize, what: &str) -> Result<(), Problem> {
+    let count = text.chars().count();
+    if count <= max {
+        return Ok(());
+    }
+    let start: String = text.chars().take(20).collect();
+    Err(Problem::new(
+        format!(
+            "{what} starting `{}` is {count} characters long, more than the {max} allowed",
+            start.escape_debug()
+        ),
+        "too long",
+    )
+    .help(format!("shorten it to at most {max} characters")))
+}
+
 /// An id: lowercase letters, digits and hyphens, starting with a letter (e.g. `hilsea`,
 /// `court-order`). Anything that could look like another id is refused.
 pub fn id(text: &str) -> Result<(), Problem> {
+    length(text, MAX_ID_CHARS, "the id")?;
     visible(text, "the id")?;
     if text.is_empty() {
         return Err(Problem::new("an id cannot be empty", "empty id")

@@ -5,6 +5,7 @@
 use pest::error::{Error, ErrorVariant, InputLocation};
 
 use crate::diagnostic::Diagnostic;
+use crate::directory::values::invisible_name;
 use crate::rules::parse::{MAX_DEPTH, Rule};
 use crate::source::{FileId, Span};
 use crate::suggest;
@@ -20,7 +21,7 @@ const RESERVED: [&str; 9] = [
 /// A problem found by [`scan`], at a byte range of the block.
 pub struct Problem {
     code: &'static str,
-    message: &'static str,
+    message: String,
     label: &'static str,
     help: &'static str,
     start: usize,
@@ -36,12 +37,35 @@ impl Problem {
     }
 }
 
-/// Finds the first unclosed text, unknown escape or too-deep nesting in a block, which
-/// pest would otherwise report far from the cause (or not at all).
+/// The longest word (an id or a number) in a rule file, in characters.
+pub const MAX_WORD_CHARS: usize = 100;
+
+/// The longest text (between quotes) in a rule file, in characters.
+pub const MAX_TEXT_CHARS: usize = 10_000;
+
+/// Finds the first unclosed or overlong text, unknown escape, overlong word or too-deep
+/// nesting in a block, which pest would otherwise report far from the cause (or not at
+/// all), or pass on to every later stage.
 pub fn scan(source: &str) -> Option<Problem> {
+    if let Some(problem) = invisible(source) {
+        return Some(problem);
+    }
     let mut depth = 0usize;
+    let mut word = None::<(usize, usize)>;
     let mut chars = source.char_indices();
     while let Some((at, c)) = chars.next() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            if !c.is_ascii() {
+                return Some(not_ascii(at, c));
+            }
+            let (start, length) = word.map_or((at, 1), |(start, n)| (start, n + 1));
+            if length > MAX_WORD_CHARS {
+                return Some(long_word(source, start));
+            }
+            word = Some((start, length));
+            continue;
+        }
+        word = None;
         match c {
             '#' => {
                 chars.by_ref().find(|(_, c)| *c == '\n');
@@ -70,7 +94,19 @@ fn scan_text(
     open: usize,
     chars: &mut std::str::CharIndices<'_>,
 ) -> Result<(), Problem> {
+    let mut length = 0usize;
     while let Some((at, c)) = chars.next() {
+        length += 1;
+        if length > MAX_TEXT_CHARS {
+            return Err(Problem {
+                code: "text-too-long",
+                message: "this text is longer than the 10000 characters allowed".into(),
+                label: "the text starts here",
+                help: "shorten it; a question, label or reason is a sentence or two",
+                start: open,
+                end: open + 1,
+            });
+        }
         match c {
             '"' => return Ok(()),
             '\\' => match chars.next() {
@@ -78,7 +114,7 @@ fn scan_text(
                 Some((next, c)) if c != '\n' && c != '\r' => {
                     return Err(Problem {
                         code: "bad-escape",
-                        message: "this text has a backslash that is not `\\\"` or `\\\\`",
+                        message: "this text has a backslash that is not `\\\"` or `\\\\`".into(),
                         label: "unknown escape",
                         help: "inside a text, write `\\\"` for a double quote and `\\\\` for a backslash",
                         start: at,
@@ -94,12 +130,61 @@ fn scan_text(
     Err(unclosed(source, open))
 }
 
+/// The first character that cannot be seen or that reorders the text around it (a
+/// "Trojan Source" bidi control), anywhere in the block: line ends and tabs aside,
+/// a rule file has no use for them, and they can make a rule read other than it parses.
+fn invisible(source: &str) -> Option<Problem> {
+    let (at, c, name) = source.char_indices().find_map(|(at, c)| {
+        let name = invisible_name(c).filter(|_| !matches!(c, '\t' | '\n' | '\r'))?;
+        Some((at, c, name))
+    })?;
+    Some(Problem {
+        code: "invisible-character",
+        message: format!(
+            "this line contains an invisible character (U+{:04X} {name})",
+            u32::from(c)
+        ),
+        label: "invisible character here",
+        help: "delete it: retype the word or text around it",
+        start: at,
+        end: at + c.len_utf8(),
+    })
+}
+
+/// A letter outside a-z in a word: ids are plain letters, and letters from other
+/// alphabets (Cyrillic `а`, full-width `ｈ`) can look identical to them.
+fn not_ascii(at: usize, c: char) -> Problem {
+    Problem {
+        code: "bad-id",
+        message: format!("`{c}` (U+{:04X}) is not a plain a-z letter", u32::from(c)),
+        label: "not a plain letter",
+        help: "ids use only a-z, 0-9 and hyphens; letters from other alphabets can look identical, so retype it",
+        start: at,
+        end: at + c.len_utf8(),
+    }
+}
+
+fn long_word(source: &str, start: usize) -> Problem {
+    let rest = source.get(start..).unwrap_or("");
+    let length = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '_'))
+        .unwrap_or(rest.len());
+    Problem {
+        code: "word-too-long",
+        message: "this word is longer than the 100 characters allowed for an id".into(),
+        label: "too long",
+        help: "ids are short names such as `court-idva`; shorten it",
+        start,
+        end: start + length,
+    }
+}
+
 fn unclosed(source: &str, open: usize) -> Problem {
     let rest = source.get(open..).unwrap_or("");
     let line = rest.split('\n').next().unwrap_or("").trim_end_matches('\r');
     Problem {
         code: "unclosed-string",
-        message: "this text is not closed",
+        message: "this text is not closed".into(),
         label: "the text starts here but has no closing `\"` on this line",
         help: "add a `\"` at the end of the text; a text cannot run over several lines",
         start: open,
@@ -110,7 +195,7 @@ fn unclosed(source: &str, open: usize) -> Problem {
 fn too_deep_at(start: usize, end: usize) -> Problem {
     Problem {
         code: "too-deeply-nested",
-        message: "this condition is nested too deeply",
+        message: "this condition is nested too deeply".into(),
         label: "too deep",
         help: "a condition may nest parentheses and `not` at most 64 deep; write it more simply",
         start,

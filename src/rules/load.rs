@@ -6,10 +6,17 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
+use crate::directory::load::{Unread, read_limited, too_large};
 use crate::directory::model::Directory;
 use crate::rules::model::RuleSet;
 use crate::rules::{parse, resolve};
 use crate::source::Sources;
+
+/// The largest rule file read, in bytes: the example's rules are a few KiB.
+pub const MAX_FILE_BYTES: u64 = 4 << 20;
+
+/// The most rule files read.
+pub const MAX_FILES: usize = 10_000;
 
 /// Loads `root/rules/*.pathways` into `sources` and resolves them against the
 /// directory. Never fails: every problem is reported, and what resolves is kept.
@@ -51,7 +58,17 @@ pub fn load(
             continue;
         }
         let shown = format!("rules/{}", entry.file_name().to_string_lossy());
-        match std::fs::read(path).map(String::from_utf8) {
+        if files.len() >= MAX_FILES {
+            diagnostics.push(
+                Diagnostic::error(
+                    "too-many-files",
+                    format!("the `rules` folder holds more than the {MAX_FILES} rule files allowed; `{shown}` and those after it were not read"),
+                )
+                .help("merge rule files: an area needs a handful"),
+            );
+            break;
+        }
+        match read_limited(path, MAX_FILE_BYTES).map(String::from_utf8) {
             Ok(Ok(text)) => {
                 let file = sources.add(shown, text);
                 let (syntax, problems) = parse::parse(file, sources.text(file));
@@ -62,7 +79,11 @@ pub fn load(
                 Diagnostic::error("unreadable-file", format!("`{shown}` is not text (UTF-8)"))
                     .help("save the rule file as plain UTF-8 text"),
             ),
-            Err(error) => diagnostics.push(Diagnostic::error(
+            Err(Unread::TooLarge) => {
+                let file = sources.add(shown.clone(), "");
+                diagnostics.push(too_large(&shown, file, MAX_FILE_BYTES));
+            }
+            Err(Unread::Io(error)) => diagnostics.push(Diagnostic::error(
                 "unreadable-file",
                 format!("cannot read `{shown}`: {error}"),
             )),

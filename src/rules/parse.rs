@@ -18,6 +18,10 @@ use crate::source::{FileId, Located, Span};
 /// enough that nothing downstream can run out of stack.
 pub const MAX_DEPTH: usize = 64;
 
+/// The most choices a question, or values an `is one of` list, may have: as many as a
+/// number question may have values, so no list is longer than the longest domain.
+pub const MAX_LIST_VALUES: usize = 10_000;
+
 #[derive(pest_derive::Parser)]
 #[grammar = "rules/grammar.pest"]
 pub(crate) struct Grammar;
@@ -212,7 +216,7 @@ impl Block<'_> {
                     .filter(|p| p.as_rule() == Rule::choice)
                     .map(|choice| self.choice(choice))
                     .collect::<Built<Vec<_>>>()?;
-                DomainSpec::Choice(choices, span)
+                DomainSpec::Choice(self.bounded(choices, span, "choices")?, span)
             }
         })
     }
@@ -481,6 +485,7 @@ impl Block<'_> {
     }
 
     fn one_of(&self, pair: Pair<Rule>) -> Built<Check> {
+        let span = self.span(&pair);
         let mut members = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
@@ -489,7 +494,28 @@ impl Block<'_> {
                 _ => {}
             }
         }
-        Ok(Check::OneOf(members))
+        Ok(Check::OneOf(self.bounded(members, span, "values")?))
+    }
+
+    /// Refuses a list longer than [`MAX_LIST_VALUES`].
+    fn bounded<T>(&self, list: Vec<T>, span: Span, what: &str) -> Built<Vec<T>> {
+        if list.len() <= MAX_LIST_VALUES {
+            return Ok(list);
+        }
+        Err(Box::new(
+            Diagnostic::error(
+                "too-many-values",
+                format!(
+                    "this list has {} {what}, more than the {MAX_LIST_VALUES} allowed",
+                    list.len()
+                ),
+            )
+            .at(span)
+            .label("too long")
+            .help(
+                "a question is for a handful of answers; group the values or ask another question",
+            ),
+        ))
     }
 }
 
