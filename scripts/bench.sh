@@ -25,9 +25,11 @@ PHASES=$(ls -t target/release/deps/phases-* | grep -v '\.d$' | head -1)
 measure() {
     local series="$1" label="$2" root="$3"
     local timing phases status=ok
-    timing=$( { /usr/bin/time -f '%e %M' timeout "$TIMEOUT" \
-        target/release/pathways --root "$root" check >/dev/null 2>&1; } 2>&1 | tail -1 ) || true
-    phases=$(timeout "$TIMEOUT" "$PHASES" "$root" 2>/dev/null) || { status=timeout; phases='{}'; }
+    /usr/bin/time -o "$OUT/time.txt" -f '%e %M' timeout "$TIMEOUT" \
+        target/release/pathways --root "$root" check >/dev/null 2>&1 || true
+    timing=$(tail -1 "$OUT/time.txt")
+    grep -q 'status 124' "$OUT/time.txt" && status=timeout
+    phases=$(timeout "$TIMEOUT" "$PHASES" "$root" 2>/dev/null) || phases='{}'
     read -r wall rss <<<"$timing"
     printf '{"series":"%s","label":"%s","status":"%s","wall_s":%s,"peak_kb":%s,"phases":%s}\n' \
         "$series" "$label" "$status" "$wall" "$rss" "$phases" >> "$RESULTS"

@@ -319,8 +319,9 @@ impl Generator {
                 }
             ));
         }
+        let mut asked = Vec::new();
         for _ in 0..self.rng.usize(1..=3) {
-            if let Some(atom) = self.atom() {
+            if let Some(atom) = self.atom(&mut asked) {
                 parts.push(atom);
             }
         }
@@ -335,12 +336,19 @@ impl Generator {
         parts.join(" and ")
     }
 
-    fn atom(&mut self) -> Option<String> {
+    /// A test of a random question not yet in `asked` (two tests of one question
+    /// joined by `and` could contradict each other, and the pathway never apply).
+    fn atom(&mut self, asked: &mut Vec<usize>) -> Option<String> {
         let q = self.questions.len();
         if q <= 2 {
             return None;
         }
-        let question = self.questions.get(self.rng.usize(2..q))?.clone();
+        let index = self.rng.usize(2..q);
+        if asked.contains(&index) {
+            return None;
+        }
+        asked.push(index);
+        let question = self.questions.get(index)?.clone();
         Some(match question {
             Question::Locality => "locality is not outside-area".into(),
             Question::YesNo(id) => {
@@ -387,10 +395,11 @@ impl Generator {
                     self.rng.usize(0..CATEGORIES)
                 )
             };
-            targets.push(format!("{target}{urgency}"));
+            targets.push((target, urgency));
         }
         targets.sort();
-        targets.dedup();
+        targets.dedup_by(|a, b| a.0 == b.0);
+        let targets: Vec<String> = targets.into_iter().map(|(t, u)| t + u).collect();
         targets.join(", ")
     }
 }
@@ -411,5 +420,33 @@ fn question_text(question: &Question) -> String {
             let values: Vec<String> = (0..*n).map(|v| format!("    value-{v} \"Value {v}\"\n")).collect();
             format!("question {id} \"Which {id}?\"\n  is one of\n{}\n", values.concat())
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+    use crate::area::Area as Loaded;
+
+    /// A generated area loads and checks without errors (warnings are expected: a
+    /// synthetic directory has orphan services and service gaps).
+    #[test]
+    fn generated_area_checks_without_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let size = Size {
+            pathways: 40,
+            ..Size::SMALL
+        };
+        generate(size).write(dir.path()).unwrap();
+        let area = Loaded::load(dir.path());
+        assert!(!area.has_errors(), "{:?}", area.diagnostics);
+        let date = area.reference_date(None);
+        let errors: Vec<String> = crate::analysis::check(&area, date)
+            .into_iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
     }
 }
