@@ -280,6 +280,11 @@ fn a_side_with_errors_is_reported_and_fails() {
     let run = pathways(dir.path(), &["diff", "old", "new"]);
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("marak"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("new/rules/victims.pathways"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("in `new`"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
 }
@@ -391,5 +396,30 @@ fn exit_code_flags_changes() {
     assert_eq!(
         pathways(dir.path(), &["diff", "old", "new", "--exit-code"]).code,
         1
+    );
+}
+
+#[test]
+fn each_side_reads_contracts_on_its_own_pinned_date() {
+    let dir = pair(|new| {
+        edit(
+            new,
+            "directory/area.yaml",
+            "as_of: 2012-10-01",
+            "as_of: 2013-04-01",
+        );
+    });
+    let (text, _, json) = compare(dir.path());
+    insta::assert_snapshot!("new_contract_text", text);
+    let services: Vec<&str> = json["referrals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["service"].as_str().unwrap())
+        .collect();
+    assert_eq!(services, ["refuge", "womens-refuge"]);
+    assert_eq!(
+        json["referrals"][0]["added"], json["referrals"][1]["removed"],
+        "the new contract takes over exactly where the old one served"
     );
 }

@@ -71,9 +71,11 @@ fn open(cli: &Cli, given: Option<&str>) -> Result<Version, String> {
     };
     let path = Path::new(given);
     if path.is_dir() {
+        let mut area = Area::load(&area_root(path)?);
+        area.sources = relabelled(&area.sources, &format!("{}/", given.trim_end_matches('/')));
         return Ok(Version {
             label: given.to_string(),
-            area: Area::load(&area_root(path)?),
+            area,
             _checkout: None,
         });
     }
@@ -108,7 +110,8 @@ fn area_root(path: &Path) -> Result<PathBuf, String> {
     }
 }
 
-/// The same files (so the same ids), each path shown as `REV:path`.
+/// The same files (so the same ids), each path shown as `REV:path` or `folder/path`,
+/// so that problems on either side say which side.
 fn relabelled(sources: &Sources, prefix: &str) -> Sources {
     let mut renamed = Sources::new();
     let mut id = 0;

@@ -49,6 +49,7 @@ pub fn checkout(root: &Path, revision: &str) -> Result<Checkout, String> {
         &[
             "ls-tree",
             "-r",
+            "-z",
             "--name-only",
             &commit,
             "--",
@@ -56,7 +57,7 @@ pub fn checkout(root: &Path, revision: &str) -> Result<Checkout, String> {
             &format!("{prefix}rules"),
         ],
     )?;
-    let paths: Vec<&str> = listing.lines().filter(|l| !l.is_empty()).collect();
+    let paths: Vec<&str> = listing.split('\0').filter(|p| !p.is_empty()).collect();
     let checkout = Checkout {
         root: temporary_folder()?,
         prefix: prefix.clone(),
