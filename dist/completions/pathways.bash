@@ -16,11 +16,17 @@ _pathways() {
             ",$1")
                 cmd="pathways"
                 ;;
+            pathways,build)
+                cmd="pathways__subcmd__build"
+                ;;
             pathways,check)
                 cmd="pathways__subcmd__check"
                 ;;
             pathways,completions)
                 cmd="pathways__subcmd__completions"
+                ;;
+            pathways,diff)
+                cmd="pathways__subcmd__diff"
                 ;;
             pathways,explain)
                 cmd="pathways__subcmd__explain"
@@ -43,6 +49,12 @@ _pathways() {
             pathways,schema)
                 cmd="pathways__subcmd__schema"
                 ;;
+            pathways,serve)
+                cmd="pathways__subcmd__serve"
+                ;;
+            pathways,test)
+                cmd="pathways__subcmd__test"
+                ;;
             pathways__subcmd__export,help)
                 cmd="pathways__subcmd__export__subcmd__help"
                 ;;
@@ -55,11 +67,17 @@ _pathways() {
             pathways__subcmd__export__subcmd__help,hsds)
                 cmd="pathways__subcmd__export__subcmd__help__subcmd__hsds"
                 ;;
+            pathways__subcmd__help,build)
+                cmd="pathways__subcmd__help__subcmd__build"
+                ;;
             pathways__subcmd__help,check)
                 cmd="pathways__subcmd__help__subcmd__check"
                 ;;
             pathways__subcmd__help,completions)
                 cmd="pathways__subcmd__help__subcmd__completions"
+                ;;
+            pathways__subcmd__help,diff)
+                cmd="pathways__subcmd__help__subcmd__diff"
                 ;;
             pathways__subcmd__help,explain)
                 cmd="pathways__subcmd__help__subcmd__explain"
@@ -82,6 +100,12 @@ _pathways() {
             pathways__subcmd__help,schema)
                 cmd="pathways__subcmd__help__subcmd__schema"
                 ;;
+            pathways__subcmd__help,serve)
+                cmd="pathways__subcmd__help__subcmd__serve"
+                ;;
+            pathways__subcmd__help,test)
+                cmd="pathways__subcmd__help__subcmd__test"
+                ;;
             pathways__subcmd__help__subcmd__export,hsds)
                 cmd="pathways__subcmd__help__subcmd__export__subcmd__hsds"
                 ;;
@@ -92,12 +116,42 @@ _pathways() {
 
     case "${cmd}" in
         pathways)
-            opts="-h -V --root --color --help --version check refer explain fmt schema export completions man help"
+            opts="-h -V --root --color --help --version check refer explain diff test build serve fmt schema export completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathways__subcmd__build)
+            opts="-h --out --as-of --root --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -150,6 +204,36 @@ _pathways() {
                 return 0
             fi
             case "${prev}" in
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathways__subcmd__diff)
+            opts="-h --as-of --format --exit-code --root --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text markdown json" -- "${cur}"))
+                    return 0
+                    ;;
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -324,8 +408,22 @@ _pathways() {
             return 0
             ;;
         pathways__subcmd__help)
-            opts="check refer explain fmt schema export completions man help"
+            opts="check refer explain diff test build serve fmt schema export completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathways__subcmd__help__subcmd__build)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -352,6 +450,20 @@ _pathways() {
             return 0
             ;;
         pathways__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathways__subcmd__help__subcmd__diff)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -477,6 +589,34 @@ _pathways() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pathways__subcmd__help__subcmd__serve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathways__subcmd__help__subcmd__test)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pathways__subcmd__man)
             opts="-h --out --root --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -550,6 +690,74 @@ _pathways() {
             case "${prev}" in
                 --out)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathways__subcmd__serve)
+            opts="-h --port --as-of --root --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathways__subcmd__test)
+            opts="-h --as-of --filter --snapshot --bless --coverage --min-coverage --format --root --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-coverage)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json junit github" -- "${cur}"))
                     return 0
                     ;;
                 --root)

@@ -33,6 +33,10 @@ complete -c pathways -n "__fish_pathways_needs_command" -s V -l version -d 'Prin
 complete -c pathways -n "__fish_pathways_needs_command" -f -a "check" -d 'Check the directory and rules: every problem, with where and how to fix it'
 complete -c pathways -n "__fish_pathways_needs_command" -f -a "refer" -d 'Where to refer for a situation: the services, why, and how to refer'
 complete -c pathways -n "__fish_pathways_needs_command" -f -a "explain" -d 'Why each service is or is not referred to: the parts of each pathway that held or failed'
+complete -c pathways -n "__fish_pathways_needs_command" -f -a "diff" -d 'What a change does: every situation whose referrals differ between two versions'
+complete -c pathways -n "__fish_pathways_needs_command" -f -a "test" -d 'Run the golden tests in `tests/golden/*.yaml`: PASS/FAIL per case, snapshots, coverage'
+complete -c pathways -n "__fish_pathways_needs_command" -f -a "build" -d 'Build the static site: the finder, the directory, the pathway map and search'
+complete -c pathways -n "__fish_pathways_needs_command" -f -a "serve" -d 'Preview the site on this computer, rebuilding it whenever a file changes'
 complete -c pathways -n "__fish_pathways_needs_command" -f -a "fmt" -d 'Rewrite rule files in the one canonical layout (comments and blank lines kept)'
 complete -c pathways -n "__fish_pathways_needs_command" -f -a "schema" -d 'Write the JSON Schemas of the directory files (for editors) into a folder'
 complete -c pathways -n "__fish_pathways_needs_command" -f -a "export" -d 'Export the directory in another format'
@@ -67,6 +71,45 @@ complete -c pathways -n "__fish_pathways_using_subcommand explain" -l color -d '
 always\t''
 never\t''"
 complete -c pathways -n "__fish_pathways_using_subcommand explain" -s h -l help -d 'Print help'
+complete -c pathways -n "__fish_pathways_using_subcommand diff" -l as-of -d 'Check as of this date (YYYY-MM-DD) instead of the area\'s pinned `as_of` (or today)' -r
+complete -c pathways -n "__fish_pathways_using_subcommand diff" -l format -d 'Output format' -r -f -a "text\t'For people, in the terminal'
+markdown\t'A report fit for a pull-request comment'
+json\t'The same data as JSON'"
+complete -c pathways -n "__fish_pathways_using_subcommand diff" -l root -d 'The area root: the folder holding `directory/` and `rules/`' -r -F
+complete -c pathways -n "__fish_pathways_using_subcommand diff" -l color -d 'When to colour terminal output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pathways -n "__fish_pathways_using_subcommand diff" -l exit-code -d 'Exit with 1 when anything changed (for CI)'
+complete -c pathways -n "__fish_pathways_using_subcommand diff" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l as-of -d 'Check as of this date (YYYY-MM-DD) instead of the area\'s pinned `as_of` (or today)' -r
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l filter -d 'Run only the cases whose name contains TEXT, or that have the tag TEXT' -r
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l min-coverage -d 'Fail (exit 1) when pathway or condition-part coverage is below P percent' -r
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l format -d 'Output format' -r -f -a "text\t'PASS/FAIL per case, with expected and actual side by side'
+json\t'A JSON document with every case, its results and coverage'
+junit\t'JUnit XML, for CI systems'
+github\t'GitHub Actions annotations on each failing case'"
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l root -d 'The area root: the folder holding `directory/` and `rules/`' -r -F
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l color -d 'When to colour terminal output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l snapshot -d 'Also compare each case\'s full result with its snapshot (`NAME.snap.yaml` beside the scenario file), recording cases that have none yet'
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l bless -d 'Accept the current results as the snapshots (implies `--snapshot`)'
+complete -c pathways -n "__fish_pathways_using_subcommand test" -l coverage -d 'Print which pathways and parts of their conditions no case exercised'
+complete -c pathways -n "__fish_pathways_using_subcommand test" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c pathways -n "__fish_pathways_using_subcommand build" -l out -d 'Where to write the site (relative to the current directory, not `--root`); replaced whole, and only when the build succeeds' -r -F
+complete -c pathways -n "__fish_pathways_using_subcommand build" -l as-of -d 'Check as of this date (YYYY-MM-DD) instead of the area\'s pinned `as_of` (or today)' -r
+complete -c pathways -n "__fish_pathways_using_subcommand build" -l root -d 'The area root: the folder holding `directory/` and `rules/`' -r -F
+complete -c pathways -n "__fish_pathways_using_subcommand build" -l color -d 'When to colour terminal output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pathways -n "__fish_pathways_using_subcommand build" -s h -l help -d 'Print help'
+complete -c pathways -n "__fish_pathways_using_subcommand serve" -l port -d 'The port to listen on, on 127.0.0.1 only (0 picks a free one)' -r
+complete -c pathways -n "__fish_pathways_using_subcommand serve" -l as-of -d 'Check as of this date (YYYY-MM-DD) instead of the area\'s pinned `as_of` (or today)' -r
+complete -c pathways -n "__fish_pathways_using_subcommand serve" -l root -d 'The area root: the folder holding `directory/` and `rules/`' -r -F
+complete -c pathways -n "__fish_pathways_using_subcommand serve" -l color -d 'When to colour terminal output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c pathways -n "__fish_pathways_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c pathways -n "__fish_pathways_using_subcommand fmt" -l root -d 'The area root: the folder holding `directory/` and `rules/`' -r -F
 complete -c pathways -n "__fish_pathways_using_subcommand fmt" -l color -d 'When to colour terminal output' -r -f -a "auto\t''
 always\t''
@@ -107,13 +150,17 @@ complete -c pathways -n "__fish_pathways_using_subcommand man" -l color -d 'When
 always\t''
 never\t''"
 complete -c pathways -n "__fish_pathways_using_subcommand man" -s h -l help -d 'Print help'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "check" -d 'Check the directory and rules: every problem, with where and how to fix it'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "refer" -d 'Where to refer for a situation: the services, why, and how to refer'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "explain" -d 'Why each service is or is not referred to: the parts of each pathway that held or failed'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "fmt" -d 'Rewrite rule files in the one canonical layout (comments and blank lines kept)'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "schema" -d 'Write the JSON Schemas of the directory files (for editors) into a folder'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "export" -d 'Export the directory in another format'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "completions" -d 'Print a shell completion script (e.g. `pathways completions bash > ~/.local/share/bash-completion/completions/pathways`)'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "man" -d 'Print the man page (roff), e.g. `pathways man > pathways.1`, or write every page'
-complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain fmt schema export completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "check" -d 'Check the directory and rules: every problem, with where and how to fix it'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "refer" -d 'Where to refer for a situation: the services, why, and how to refer'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "explain" -d 'Why each service is or is not referred to: the parts of each pathway that held or failed'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "diff" -d 'What a change does: every situation whose referrals differ between two versions'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "test" -d 'Run the golden tests in `tests/golden/*.yaml`: PASS/FAIL per case, snapshots, coverage'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "build" -d 'Build the static site: the finder, the directory, the pathway map and search'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "serve" -d 'Preview the site on this computer, rebuilding it whenever a file changes'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "fmt" -d 'Rewrite rule files in the one canonical layout (comments and blank lines kept)'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "schema" -d 'Write the JSON Schemas of the directory files (for editors) into a folder'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "export" -d 'Export the directory in another format'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "completions" -d 'Print a shell completion script (e.g. `pathways completions bash > ~/.local/share/bash-completion/completions/pathways`)'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "man" -d 'Print the man page (roff), e.g. `pathways man > pathways.1`, or write every page'
+complete -c pathways -n "__fish_pathways_using_subcommand help; and not __fish_seen_subcommand_from check refer explain diff test build serve fmt schema export completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c pathways -n "__fish_pathways_using_subcommand help; and __fish_seen_subcommand_from export" -f -a "hsds" -d 'The directory as HSDS 3.0 (Open Referral UK) JSON, in the static API layout'
