@@ -157,8 +157,7 @@ async function readResults(page) {
 }
 
 /* Follows the journey until the results; `next` moves on from a question page. */
-async function walk(page, scenario, next) {
-  const asked = [];
+async function walk(page, scenario, next, asked = []) {
   for (let step = 0; step < 30; step++) {
     const title = await heading(page);
     if (title === "Where to refer") return { services: await readResults(page), asked };
@@ -358,9 +357,10 @@ async function screenshots(browser, base, dir) {
     }
     await chooseAnswer(page, scenario, asked);
     await page.mouse.move(0, 0);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(dir, "finder.png") });
     await continueWithJs(page);
-    await walk(page, scenario, continueWithJs);
+    await walk(page, scenario, continueWithJs, asked);
     await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: path.join(dir, "results.png") });
     await context.close();
