@@ -160,7 +160,7 @@ fn a_very_long_line_is_a_too_long_text_at_its_line() {
     scratch.edit(ADVICE, "summary: ", &format!("summary: {long}"));
     let area = scratch.load();
     let d = the(&area, "text-too-long", ADVICE);
-    assert_eq!(place(&area, d), (ADVICE.to_string(), 3, 10));
+    assert_eq!(place(&area, d), (ADVICE.to_string(), 4, 10));
     assert!(
         d.message.contains("more than the 10000 allowed"),
         "{}",
@@ -192,7 +192,7 @@ fn a_long_link_is_refused_at_the_link() {
     );
     let area = scratch.load();
     let d = the(&area, "bad-link", ADVICE);
-    assert_eq!(place(&area, d), (ADVICE.to_string(), 22, 9));
+    assert_eq!(place(&area, d), (ADVICE.to_string(), 23, 9));
     assert!(
         d.message.contains("more than the 10000 allowed"),
         "{}",
@@ -278,7 +278,7 @@ fn yaml_alias_bombs_are_refused_at_the_alias() {
         ["too-complex", "wrong-type"].contains(&errors[0].code),
         "{errors:#?}"
     );
-    assert_eq!(place(&area, errors[0]), (ADVICE.to_string(), 11, 18));
+    assert_eq!(place(&area, errors[0]), (ADVICE.to_string(), 12, 18));
 }
 
 #[test]
@@ -459,7 +459,7 @@ fn ids_of_absurd_length_are_refused() {
         .unwrap();
     let (file, line, column) = place(&area, d);
     assert_eq!((file.as_str(), column), ("directory/localities.yaml", 10));
-    assert_eq!(line, 16);
+    assert_eq!(line, 17);
 
     let scratch = Scratch::new();
     scratch.edit(QUESTIONS, "question police", &format!("question {long}"));
