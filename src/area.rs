@@ -42,10 +42,23 @@ impl Area {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
-    /// The reference date: the given override, else the area's pinned date, else today.
+    /// The reference date: the given override, else the area's pinned date, else
+    /// `SOURCE_DATE_EPOCH` (reproducible builds), else today.
     pub fn reference_date(&self, override_date: Option<Date>) -> Date {
         override_date
             .or(self.directory.area.as_of.as_ref().map(|d| d.value))
+            .or_else(source_date_epoch)
             .unwrap_or_else(|| jiff::Zoned::now().date())
     }
+}
+
+/// The day `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) falls on, when it is set.
+fn source_date_epoch() -> Option<Date> {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let timestamp = jiff::Timestamp::from_second(seconds).ok()?;
+    Some(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
 }

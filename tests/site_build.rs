@@ -140,7 +140,7 @@ fn the_example_builds_with_every_page() {
 fn no_script_journey_gives_the_engines_referrals_for_every_situation() {
     let files = files(example());
     let area = Area::load(&example_root());
-    let date = site::build::reference_date(&area, None);
+    let date = area.reference_date(None);
     let compiled = engine::compile(&area.rules, &area.directory, date);
     let texts: BTreeMap<String, usize> = area
         .rules
@@ -526,15 +526,9 @@ fn a_broken_link_in_a_template_fails_the_build() {
 #[test]
 fn the_date_is_the_override_else_the_pinned_date() {
     let area = Area::load(&example_root());
-    assert_eq!(
-        site::build::reference_date(&area, None).to_string(),
-        "2012-10-01"
-    );
+    assert_eq!(area.reference_date(None).to_string(), "2012-10-01");
     let override_date = "2013-05-01".parse().unwrap();
-    assert_eq!(
-        site::build::reference_date(&area, Some(override_date)),
-        override_date
-    );
+    assert_eq!(area.reference_date(Some(override_date)), override_date);
 }
 
 fn gzipped(bytes: &[u8]) -> usize {

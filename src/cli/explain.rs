@@ -2,25 +2,15 @@
 
 use super::args::{Cli, Format, ReferArgs};
 use super::output::Output;
-use super::{Outcome, load_clean_area};
-use crate::engine::{self, Answers, Explanation, PathwayStatus};
-use crate::source::Sources;
+use super::{Outcome, situation};
+use crate::engine::{Explanation, PathwayStatus};
 
 pub fn run(cli: &Cli, args: &ReferArgs, out: &Output) -> Outcome {
-    let area = match load_clean_area(cli, out) {
-        Ok(area) => area,
+    let s = match situation(cli, args, out) {
+        Ok(s) => s,
         Err(outcome) => return outcome,
     };
-    let answers = match Answers::parse(&area.rules, &args.answers) {
-        Ok(answers) => answers,
-        Err(diagnostics) => {
-            out.diagnostics(&Sources::new(), &diagnostics);
-            return Outcome::Failure;
-        }
-    };
-    let date = area.reference_date(args.date.as_of);
-    let compiled = engine::compile(&area.rules, &area.directory, date);
-    let explanation = compiled.explain(&answers);
+    let explanation = s.compiled.explain(&s.answers);
     match args.format {
         Format::Json => out.json(&explanation),
         Format::Text => out.print(&text(&explanation)),

@@ -112,3 +112,34 @@ fn load_clean_area(cli: &Cli, out: &output::Output) -> Result<crate::area::Area,
     }
     Ok(area)
 }
+
+/// What `refer` and `explain` both start from: a clean area, the rules compiled for
+/// the reference date, and the answers given on the command line.
+struct Situation {
+    area: crate::area::Area,
+    date: jiff::civil::Date,
+    compiled: crate::engine::Compiled,
+    answers: crate::engine::Answers,
+}
+
+fn situation(
+    cli: &Cli,
+    args: &args::ReferArgs,
+    out: &output::Output,
+) -> Result<Situation, Outcome> {
+    let area = load_clean_area(cli, out)?;
+    let answers =
+        crate::engine::Answers::parse(&area.rules, &args.answers).map_err(|diagnostics| {
+            // Answers come from the command line, so there is no file to quote.
+            out.diagnostics(&crate::source::Sources::new(), &diagnostics);
+            Outcome::Failure
+        })?;
+    let date = area.reference_date(args.date.as_of);
+    let compiled = crate::engine::compile(&area.rules, &area.directory, date);
+    Ok(Situation {
+        area,
+        date,
+        compiled,
+        answers,
+    })
+}

@@ -4,31 +4,21 @@ use serde::Serialize;
 
 use super::args::{Cli, Format, ReferArgs};
 use super::output::Output;
-use super::{Outcome, load_clean_area};
+use super::{Outcome, situation};
 use crate::area::Area;
 use crate::directory::model::Service;
-use crate::engine::{self, Answers, Evaluation};
-use crate::source::Sources;
+use crate::engine::Evaluation;
 
 pub fn run(cli: &Cli, args: &ReferArgs, out: &Output) -> Outcome {
-    let area = match load_clean_area(cli, out) {
-        Ok(area) => area,
+    let s = match situation(cli, args, out) {
+        Ok(s) => s,
         Err(outcome) => return outcome,
     };
-    let answers = match Answers::parse(&area.rules, &args.answers) {
-        Ok(answers) => answers,
-        Err(diagnostics) => {
-            out.diagnostics(&Sources::new(), &diagnostics);
-            return Outcome::Failure;
-        }
-    };
-    let date = area.reference_date(args.date.as_of);
-    let compiled = engine::compile(&area.rules, &area.directory, date);
-    let evaluation = compiled.evaluate(&answers);
-    let report = ReferReport::new(&area, &evaluation);
+    let evaluation = s.compiled.evaluate(&s.answers);
+    let report = ReferReport::new(&s.area, &evaluation);
     match args.format {
         Format::Json => out.json(&report),
-        Format::Text => out.print(&report.text(date)),
+        Format::Text => out.print(&report.text(s.date)),
     }
     Outcome::Success
 }

@@ -71,7 +71,7 @@ pub fn build(root: &Path, as_of: Option<Date>) -> Build {
         diagnostic::sort(&mut result.diagnostics);
         return result;
     }
-    let date = reference_date(&area, as_of);
+    let date = area.reference_date(as_of);
     result.date = Some(date);
     result.diagnostics.extend(analysis::check(&area, date));
     if !result.diagnostics.iter().any(Diagnostic::is_error) {
@@ -85,25 +85,6 @@ pub fn build(root: &Path, as_of: Option<Date>) -> Build {
     }
     diagnostic::sort(&mut result.diagnostics);
     result
-}
-
-/// The date a site is built for: the override, the area's pinned date, the date of
-/// `SOURCE_DATE_EPOCH` (reproducible builds), else today.
-pub fn reference_date(area: &Area, as_of: Option<Date>) -> Date {
-    as_of
-        .or(area.directory.area.as_of.as_ref().map(|d| d.value))
-        .or_else(source_date_epoch)
-        .unwrap_or_else(|| jiff::Zoned::now().date())
-}
-
-fn source_date_epoch() -> Option<Date> {
-    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    let timestamp = jiff::Timestamp::from_second(seconds).ok()?;
-    Some(timestamp.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 /// Renders every page of an area that checked cleanly, and checks every link.
