@@ -47,7 +47,7 @@ pub enum Command {
     Serve(ServeArgs),
     /// Rewrite rule files in the one canonical layout (comments and blank lines kept).
     Fmt(FmtArgs),
-    /// Write the JSON Schemas of the directory files (for editors) into a folder.
+    /// Write the JSON Schemas of the directory and scenario files (for editors) into a folder.
     Schema(SchemaArgs),
     /// Export the directory in another format.
     #[command(subcommand)]
