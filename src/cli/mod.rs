@@ -12,6 +12,7 @@ mod explain;
 mod export;
 mod fmt;
 mod generated;
+mod new;
 mod output;
 mod progress;
 mod refer;
@@ -78,6 +79,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Fmt(args) => fmt::run(cli, args, &out),
         Command::Schema(args) => schema::run(args, &out),
         Command::Export(command) => export::run(cli, command, &out),
+        Command::New(args) => new::run(args, &out),
         Command::Completions(args) => generated::completions(args, &out),
         Command::Man(args) => generated::man(args, &out),
     }
