@@ -49,8 +49,8 @@ pub fn run(args: &NewArgs, out: &Output) -> Outcome {
     if let Err((path, error)) = written {
         out.note(&format!(
             "error: cannot write `{}`: {error}\n\
-             help: the files written before it are left in place; fix the problem and run \
-             `pathways new --force` to add the rest",
+             help: the files written before it are still there: fix the problem, remove \
+             them (or the folder) and run `pathways new` again",
             args.dir.join(path).display()
         ));
         return Outcome::Failure;
