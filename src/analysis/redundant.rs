@@ -14,9 +14,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::reach::Reach;
 use crate::diagnostic::Diagnostic;
-use crate::engine::diagram::FALSE;
+use crate::engine::diagram::{FALSE, TRUE};
 use crate::engine::{Compiled, Manager, NodeId, ServiceIx};
 use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency};
+
+/// How many of the pathways that cover a redundant one are named (a national rule set
+/// can have hundreds).
+const NAMED: usize = 3;
 
 /// Each urgency a referral can have: covered at each means covered at least as urgently.
 const LEVELS: [Urgency; 3] = [Urgency::Routine, Urgency::Urgent, Urgency::Immediate];
@@ -67,10 +71,13 @@ struct Cover {
     groups: Vec<Group>,
     group_of: BTreeMap<ServiceIx, usize>,
     direct_counts: BTreeMap<(ServiceIx, usize), Counts>,
-    category_counts: BTreeMap<(usize, usize), Counts>,
+    category_counts: BTreeMap<(String, usize), Counts>,
+    ops: Ops,
     /// Per group and level: where one of its services with no referrer by id takes
     /// the person.
     group_eligible: BTreeMap<(usize, usize), NodeId>,
+    /// Per group: where one of its services takes the person.
+    group_all: BTreeMap<usize, NodeId>,
 }
 
 impl Cover {
@@ -115,7 +122,9 @@ impl Cover {
             group_of,
             direct_counts: BTreeMap::new(),
             category_counts: BTreeMap::new(),
+            ops: Ops::default(),
             group_eligible: BTreeMap::new(),
+            group_all: BTreeMap::new(),
         }
     }
 
@@ -137,7 +146,7 @@ impl Cover {
                 .all(|&s| self.direct_covered(compiled, level, p, s, applies))
                 && categories
                     .iter()
-                    .all(|c| self.category_covered(compiled, level, c, &services, applies))
+                    .all(|c| self.category_covered(compiled, level, p, c, &services, applies))
         })
     }
 
@@ -151,19 +160,18 @@ impl Cover {
         applies: NodeId,
     ) -> bool {
         let by_id = self.direct_counts(compiled, level, s).two;
-        let by_category = match self.group_of.get(&s).copied() {
-            Some(g) => {
-                let counts = self.category_counts(compiled, level, g);
-                let mine = self.refers_in_group(level, p, g);
-                let others = if mine { counts.two } else { counts.one };
-                let eligible = compiled.eligible(s).unwrap_or(FALSE);
-                compiled.manager_mut().and(eligible, others)
-            }
-            None => FALSE,
+        let Some(g) = self.group_of.get(&s).copied() else {
+            return compiled.manager().implies(applies, by_id);
         };
+        // Where the service does not take the person, only a referral by id covers;
+        // where it does, a referral through one of its categories covers too.
+        let others = self.others_in_group(compiled, level, p, g);
+        let eligible = compiled.eligible(s).unwrap_or(FALSE);
+        let ineligible = self.ops.not(compiled, eligible);
         let m = compiled.manager_mut();
-        let cover = m.or(by_id, by_category);
-        uncovered_nowhere(m, applies, cover)
+        let mut cover = others;
+        cover.push(by_id);
+        m.covers([applies, ineligible], &[by_id]) && m.covers([applies, eligible], &cover)
     }
 
     /// A category the pathway refers to: each of its services covered wherever the
@@ -172,6 +180,7 @@ impl Cover {
         &mut self,
         compiled: &mut Compiled,
         level: usize,
+        p: PathwayIx,
         category: &str,
         named: &BTreeSet<ServiceIx>,
         applies: NodeId,
@@ -184,11 +193,9 @@ impl Cover {
             })
             .collect();
         groups.into_iter().all(|g| {
-            let two = self.category_counts(compiled, level, g).two;
+            let others = self.others_in_group(compiled, level, p, g);
             let eligible = self.group_eligible(compiled, level, g);
-            let m = compiled.manager_mut();
-            let here = m.and(applies, eligible);
-            if !uncovered_nowhere(m, here, two) {
+            if !compiled.manager_mut().covers([applies, eligible], &others) {
                 return false;
             }
             let named_elsewhere: Vec<ServiceIx> = self
@@ -199,20 +206,38 @@ impl Cover {
             named_elsewhere.into_iter().all(|s| {
                 let by_id = self.direct_counts(compiled, level, s).one;
                 let eligible = compiled.eligible(s).unwrap_or(FALSE);
-                let m = compiled.manager_mut();
-                let here = m.and(applies, eligible);
-                let cover = m.or(by_id, two);
-                uncovered_nowhere(m, here, cover)
+                let mut cover = others.clone();
+                cover.push(by_id);
+                compiled.manager_mut().covers([applies, eligible], &cover)
             })
         })
     }
 
-    /// Whether the pathway refers, at this urgency, to a category of the group.
-    fn refers_in_group(&self, level: usize, p: PathwayIx, g: usize) -> bool {
-        match (self.targets(level, p), self.groups.get(g)) {
-            (Some(t), Some(group)) => group.categories.iter().any(|c| t.categories.contains(c)),
-            _ => false,
-        }
+    /// Where, among the situations where pathway `p` applies, another pathway refers
+    /// to one of the group's categories at this urgency: for each category, where at
+    /// least two of its referrers apply if `p` is one of them, else where one does.
+    fn others_in_group(
+        &mut self,
+        compiled: &mut Compiled,
+        level: usize,
+        p: PathwayIx,
+        g: usize,
+    ) -> Vec<NodeId> {
+        let categories = self
+            .groups
+            .get(g)
+            .map(|group| group.categories.clone())
+            .unwrap_or_default();
+        categories
+            .iter()
+            .map(|c| {
+                let counts = self.category_counts(compiled, level, c);
+                let mine = self
+                    .targets(level, p)
+                    .is_some_and(|t| t.categories.contains(c));
+                if mine { counts.two } else { counts.one }
+            })
+            .collect()
     }
 
     /// The group's services that some pathway names, at this urgency.
@@ -243,23 +268,19 @@ impl Cover {
         counts
     }
 
-    fn category_counts(&mut self, compiled: &mut Compiled, level: usize, g: usize) -> Counts {
-        if let Some(&done) = self.category_counts.get(&(g, level)) {
+    fn category_counts(&mut self, compiled: &mut Compiled, level: usize, category: &str) -> Counts {
+        let key = (category.to_string(), level);
+        if let Some(&done) = self.category_counts.get(&key) {
             return done;
         }
-        let referrers: BTreeSet<PathwayIx> = match (self.groups.get(g), self.by_category.get(level))
-        {
-            (Some(group), Some(by_category)) => group
-                .categories
-                .iter()
-                .filter_map(|c| by_category.get(c))
-                .flatten()
-                .copied()
-                .collect(),
-            _ => BTreeSet::new(),
-        };
-        let counts = counts_of(compiled, &referrers.into_iter().collect::<Vec<_>>());
-        self.category_counts.insert((g, level), counts);
+        let referrers = self
+            .by_category
+            .get(level)
+            .and_then(|by_category| by_category.get(category))
+            .cloned()
+            .unwrap_or_default();
+        let counts = counts_of(compiled, &referrers);
+        self.category_counts.insert(key, counts);
         counts
     }
 
@@ -282,65 +303,118 @@ impl Cover {
         union
     }
 
-    /// The other pathways that refer to one of the same services as `p`, in some
-    /// situation where both apply: the ones that make it redundant.
-    fn covering(&self, compiled: &mut Compiled, p: PathwayIx) -> BTreeSet<PathwayIx> {
-        let Some(mine) = self.targets(0, p) else {
-            return BTreeSet::new();
-        };
+    /// The first of the other pathways that refer to one of the same services as
+    /// `p`, in some situation where both apply (the ones that make it redundant), up
+    /// to [`NAMED`] and one more (to know there are others).
+    fn covering(&mut self, compiled: &mut Compiled, p: PathwayIx) -> Vec<PathwayIx> {
         let applies = compiled.pathway_condition(p).unwrap_or(FALSE);
         let count = self.targets.first().map_or(0, Vec::len);
         (0..count)
             .filter(|&q| q != p)
             .filter(|&q| {
-                let (Some(theirs), Some(condition)) =
-                    (self.targets(0, q), compiled.pathway_condition(q))
-                else {
+                let Some(condition) = compiled.pathway_condition(q) else {
                     return false;
                 };
-                let m = compiled.manager_mut();
-                let both = m.and(applies, condition);
-                both != FALSE && self.share(compiled, both, mine, theirs)
+                if !compiled.manager().intersects(applies, condition) {
+                    return false;
+                }
+                let places = self.shared_places(compiled, p, q);
+                compiled.manager().meet([applies, condition, places])
             })
+            .take(NAMED + 1)
             .collect()
     }
 
-    /// Whether two referral lists refer to one service somewhere in `both`.
-    fn share(
-        &self,
-        compiled: &mut Compiled,
-        both: NodeId,
-        mine: &Targets,
-        theirs: &Targets,
-    ) -> bool {
+    /// Where some service that both pathways refer to (at any urgency) takes the
+    /// person: everywhere when both name it.
+    fn shared_places(&mut self, compiled: &mut Compiled, p: PathwayIx, q: PathwayIx) -> NodeId {
+        let (Some(mine), Some(theirs)) = (self.targets(0, p), self.targets(0, q)) else {
+            return FALSE;
+        };
         if mine
             .services
             .intersection(&theirs.services)
             .next()
             .is_some()
         {
-            return true;
+            return TRUE;
         }
-        let reaches = |t: &Targets, s: ServiceIx| {
-            t.services.contains(&s)
-                || t.categories
-                    .iter()
-                    .any(|c| compiled.category_members(c).binary_search(&s).is_ok())
+        let through = |named: &Targets, other: &Targets| -> Vec<ServiceIx> {
+            named
+                .services
+                .iter()
+                .copied()
+                .filter(|&s| {
+                    other
+                        .categories
+                        .iter()
+                        .any(|c| compiled.category_members(c).binary_search(&s).is_ok())
+                })
+                .collect()
         };
-        let eligible: Vec<NodeId> = (0..compiled.services().len())
-            .filter(|&s| compiled.is_open(s) && reaches(mine, s) && reaches(theirs, s))
-            .filter_map(|s| compiled.eligible(s))
+        let mut services = through(mine, theirs);
+        services.extend(through(theirs, mine));
+        let groups: Vec<usize> = (0..self.groups.len())
+            .filter(|&g| {
+                self.groups.get(g).is_some_and(|group| {
+                    let has =
+                        |t: &Targets| group.categories.iter().any(|c| t.categories.contains(c));
+                    has(mine) && has(theirs)
+                })
+            })
             .collect();
-        let m = compiled.manager_mut();
-        let somewhere = m.or_any(eligible);
-        m.intersects(both, somewhere)
+        let mut places: Vec<NodeId> = services
+            .iter()
+            .filter_map(|&s| compiled.eligible(s))
+            .collect();
+        for g in groups {
+            places.push(self.group_all_eligible(compiled, g));
+        }
+        compiled.manager_mut().or_any(places)
+    }
+
+    /// Where some service of the group takes the person.
+    fn group_all_eligible(&mut self, compiled: &mut Compiled, g: usize) -> NodeId {
+        if let Some(&done) = self.group_all.get(&g) {
+            return done;
+        }
+        let eligible: Vec<NodeId> = self
+            .groups
+            .get(g)
+            .map(|group| group.services.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|&s| compiled.eligible(s))
+            .collect();
+        let union = compiled.manager_mut().or_any(eligible);
+        self.group_all.insert(g, union);
+        union
     }
 }
 
-/// Whether `cover` holds wherever `here` does.
-fn uncovered_nowhere(m: &mut Manager, here: NodeId, cover: NodeId) -> bool {
-    let uncovered = m.not(cover);
-    !m.intersects(here, uncovered)
+/// Results of boolean operations on shared diagrams, kept: many pathways ask for the
+/// same covers.
+#[derive(Default)]
+struct Ops(BTreeMap<(u8, NodeId, NodeId), NodeId>);
+
+impl Ops {
+    fn not(&mut self, compiled: &mut Compiled, a: NodeId) -> NodeId {
+        self.kept((0, a, a), compiled, |m| m.not(a))
+    }
+
+    fn kept(
+        &mut self,
+        key: (u8, NodeId, NodeId),
+        compiled: &mut Compiled,
+        op: impl FnOnce(&mut Manager) -> NodeId,
+    ) -> NodeId {
+        if let Some(&done) = self.0.get(&key) {
+            return done;
+        }
+        let result = op(compiled.manager_mut());
+        self.0.insert(key, result);
+        result
+    }
 }
 
 /// Where at least one, and at least two, of the pathways apply: a balanced fold, so
@@ -417,13 +491,15 @@ fn groups(compiled: &Compiled, referred: &[&String]) -> (Vec<Group>, BTreeMap<Se
     (groups, group_of)
 }
 
-fn redundant_pathway(rules: &RuleSet, ix: PathwayIx, covering: &BTreeSet<PathwayIx>) -> Diagnostic {
+fn redundant_pathway(rules: &RuleSet, ix: PathwayIx, covering: &[PathwayIx]) -> Diagnostic {
     let others: Vec<_> = covering
         .iter()
+        .take(NAMED)
         .filter_map(|&q| rules.pathways.get(q))
         .collect();
     let names: Vec<String> = others.iter().map(|q| format!("`{}`", q.id.value)).collect();
     let (list, verb) = match names.split_last() {
+        _ if covering.len() > NAMED => (format!("{} and others", names.join(", ")), "refer"),
         Some((last, [])) => (last.clone(), "refers"),
         Some((last, rest)) => (format!("{} and {last}", rest.join(", ")), "refer"),
         None => (String::new(), "refer"),

@@ -59,6 +59,38 @@ pub struct Cube {
     pub leaf: u32,
 }
 
+/// How many covers [`Manager::covers`] takes.
+pub const COVERS: usize = 6;
+
+/// For [`Manager::covers`]: whether the first two diagrams surely hold somewhere none
+/// of the others does, surely do not, or it is not yet known.
+fn uncovered(nodes: [NodeId; 2 + COVERS]) -> Option<bool> {
+    let ([a, b], cover) = nodes.split_at(2) else {
+        return None;
+    };
+    // Nothing to cover, already covered, or covered wherever `a` or `b` holds.
+    if *a == FALSE || *b == FALSE || cover.contains(&TRUE) || cover.contains(a) || cover.contains(b)
+    {
+        Some(false)
+    } else if cover.iter().all(|&c| c == FALSE) {
+        both_somewhere(*a, *b)
+    } else {
+        None
+    }
+}
+
+/// For two boolean diagrams, whether they surely hold together somewhere, surely do
+/// not, or it is not yet known.
+fn both_somewhere(a: NodeId, b: NodeId) -> Option<bool> {
+    match (a, b) {
+        (FALSE, _) | (_, FALSE) => Some(false),
+        // A reduced diagram other than FALSE is true somewhere.
+        (TRUE, _) | (_, TRUE) => Some(true),
+        _ if a == b => Some(true),
+        _ => None,
+    }
+}
+
 /// Owns every node; all operations go through it.
 #[derive(Clone, Debug)]
 pub struct Manager {
@@ -360,28 +392,78 @@ impl Manager {
     /// Whether two boolean diagrams hold together somewhere. Builds no node, and stops
     /// at the first situation found.
     pub fn intersects(&self, f: NodeId, g: NodeId) -> bool {
-        self.intersects_rec(f.min(g), f.max(g), &mut FastSet::default())
+        self.exists([f.min(g), f.max(g)], &mut FastSet::default(), &|[a, b]| {
+            both_somewhere(a, b)
+        })
     }
 
-    fn intersects_rec(
+    /// Whether three boolean diagrams hold together somewhere. Builds no node.
+    pub fn meet(&self, nodes: [NodeId; 3]) -> bool {
+        self.exists(nodes, &mut FastSet::default(), &|[a, b, c]| {
+            // TRUE and repeats add nothing: decide on what is left.
+            match (
+                a == TRUE || a == b || a == c,
+                b == TRUE || b == c,
+                c == TRUE,
+            ) {
+                _ if a == FALSE || b == FALSE || c == FALSE => Some(false),
+                (true, true, _) => Some(true),
+                (true, false, true) | (false, true, true) => Some(true),
+                (true, false, false) => both_somewhere(b, c),
+                (false, true, false) => both_somewhere(a, c),
+                (false, false, true) => both_somewhere(a, b),
+                (false, false, false) => None,
+            }
+        })
+    }
+
+    /// Whether `g` holds wherever boolean diagram `f` does. Builds no node.
+    pub fn implies(&self, f: NodeId, g: NodeId) -> bool {
+        let mut nodes = [FALSE; 2 + COVERS];
+        for (slot, node) in nodes.iter_mut().zip([f, TRUE, g]) {
+            *slot = node;
+        }
+        !self.exists(nodes, &mut FastSet::default(), &uncovered)
+    }
+
+    /// Whether, wherever both boolean diagrams of `within` hold, one of `cover` does.
+    /// Builds no node for up to [`COVERS`] covers (more are joined first): the checks
+    /// ask this of many pathways against the same covers, and building each
+    /// conjunction or union would cost more than the question.
+    pub fn covers(&mut self, within: [NodeId; 2], cover: &[NodeId]) -> bool {
+        let (direct, rest) = cover.split_at(cover.len().min(COVERS - 1));
+        let joined = self.or_any(rest.iter().copied());
+        let mut nodes = [FALSE; 2 + COVERS];
+        let slots = within.iter().chain(direct).chain([&joined]);
+        for (slot, &node) in nodes.iter_mut().zip(slots) {
+            *slot = node;
+        }
+        !self.exists(nodes, &mut FastSet::default(), &uncovered)
+    }
+
+    /// Whether some situation leads the diagrams where `decide` says so, expanding on
+    /// the earliest question until it can; tuples known to lead nowhere are kept.
+    fn exists<const N: usize>(
         &self,
-        f: NodeId,
-        g: NodeId,
-        refuted: &mut FastSet<(NodeId, NodeId)>,
+        nodes: [NodeId; N],
+        refuted: &mut FastSet<[NodeId; N]>,
+        decide: &impl Fn([NodeId; N]) -> Option<bool>,
     ) -> bool {
-        if f == FALSE || g == FALSE || refuted.contains(&(f, g)) {
+        if let Some(known) = decide(nodes) {
+            return known;
+        }
+        if refuted.contains(&nodes) {
             return false;
         }
-        if let (Some(a), Some(b)) = (self.leaf_value(f), self.leaf_value(g)) {
-            return a != 0 && b != 0;
-        }
-        let question = self.level(f).min(self.level(g));
+        let Some(question) = nodes.iter().map(|&n| self.level(n)).min() else {
+            return false;
+        };
         let found = (0..self.domain_size(question)).any(|v| {
-            let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
-            self.intersects_rec(a.min(b), a.max(b), refuted)
+            let next = nodes.map(|n| self.cofactor(n, question, v));
+            self.exists(next, refuted, decide)
         });
         if !found {
-            refuted.insert((f, g));
+            refuted.insert(nodes);
         }
         found
     }
@@ -808,6 +890,70 @@ mod tests {
             id = m.children(id)[situation[q] as usize];
         }
         m.leaf_value(id).unwrap()
+    }
+
+    /// Boolean diagrams over the manager: every test of one question's values, and
+    /// conjunctions and disjunctions of pairs of them, with TRUE and FALSE.
+    fn some_functions(m: &mut Manager) -> Vec<NodeId> {
+        let mut atoms = vec![FALSE, TRUE];
+        for q in 0..m.questions() {
+            for mask in 1..(1u32 << m.domain_size(q)) - 1 {
+                let values = (0..m.domain_size(q)).filter(|v| mask & (1 << v) != 0);
+                atoms.push(m.var_in(q, &values.collect()));
+            }
+        }
+        let mut fs = atoms.clone();
+        for (i, &a) in atoms.iter().enumerate().step_by(3) {
+            for &b in atoms.iter().skip(i).step_by(5) {
+                fs.push(m.and(a, b));
+                fs.push(m.or(a, b));
+            }
+        }
+        fs.sort_unstable();
+        fs.dedup();
+        fs
+    }
+
+    #[test]
+    fn node_free_questions_agree_with_every_situation() {
+        let mut m = manager();
+        let fs = some_functions(&mut m);
+        let all = situations(&m);
+        let reference = m.clone();
+        let holds = |f: NodeId, s: &[ValueIx]| value_at(&reference, f, s) != 0;
+        for (i, &f) in fs.iter().enumerate().step_by(7) {
+            for &g in fs.iter().skip(i % 5).step_by(11) {
+                for &h in fs.iter().skip(i % 3).step_by(13) {
+                    let meet = all
+                        .iter()
+                        .any(|s| holds(f, s) && holds(g, s) && holds(h, s));
+                    assert_eq!(m.meet([f, g, h]), meet, "meet {f} {g} {h}");
+                    let covered = all.iter().all(|s| {
+                        !(holds(f, s) && holds(g, s)) || holds(h, s) || holds(f, s) && !holds(f, s)
+                    });
+                    assert_eq!(m.covers([f, g], &[h]), covered, "covers {f} {g} {h}");
+                }
+                let both = all.iter().any(|s| holds(f, s) && holds(g, s));
+                assert_eq!(m.intersects(f, g), both, "intersects {f} {g}");
+                let implied = all.iter().all(|s| !holds(f, s) || holds(g, s));
+                assert_eq!(m.implies(f, g), implied, "implies {f} {g}");
+            }
+        }
+    }
+
+    #[test]
+    fn covers_joins_covers_beyond_its_slots() {
+        let mut m = manager();
+        let each: Vec<NodeId> = (0..4).map(|v| m.var_in(2, &set(&[v]))).collect();
+        let many: Vec<NodeId> = each.iter().chain(&each).chain(&each).copied().collect();
+        assert!(many.len() > COVERS);
+        assert!(m.covers([TRUE, TRUE], &many));
+        assert!(!m.covers([TRUE, TRUE], &many[..3]));
+        let last = each[3];
+        assert!(m.covers(
+            [last, TRUE],
+            &[FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, last]
+        ));
     }
 
     #[test]
