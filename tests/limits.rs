@@ -568,3 +568,54 @@ fn deceptive_ids_in_the_rules_are_refused() {
         }
     }
 }
+
+/// Renders every diagnostic, as `pathways check` would.
+fn render_all(area: &Area) -> usize {
+    area.diagnostics
+        .iter()
+        .map(|d| d.render(&area.sources, false).len())
+        .sum()
+}
+
+#[test]
+fn a_flood_of_problems_in_one_file_is_cut_short() {
+    let scratch = Scratch::new();
+    let unknown = vec!["nowhere"; 100_000].join(", ");
+    scratch.edit(
+        ADVICE,
+        "localities: [portsmouth]",
+        &format!("localities: [{unknown}]"),
+    );
+    let area = scratch.load();
+    assert_eq!(
+        area.diagnostics
+            .iter()
+            .filter(|d| d.code == "unknown-locality")
+            .count(),
+        100
+    );
+    let d = the(&area, "too-many-problems", ADVICE);
+    assert!(d.message.contains("99900 more problems"), "{}", d.message);
+    assert!(render_all(&area) > 0);
+
+    let scratch = Scratch::new();
+    scratch.write("rules/broken.pathways", "pathway\n".repeat(200_000));
+    let area = scratch.load();
+    let d = the(&area, "too-many-problems", "rules/broken.pathways");
+    assert!(d.message.contains("199900 more problems"), "{}", d.message);
+    assert!(render_all(&area) > 0);
+}
+
+#[test]
+fn more_than_ten_thousand_rule_files_are_cut_short() {
+    let scratch = Scratch::new();
+    for i in 0..10_000 {
+        scratch.write(&format!("rules/r{i:05}.pathways"), "# nothing\n");
+    }
+    let area = scratch.load();
+    assert!(
+        codes(&area).contains(&"too-many-files"),
+        "{:?}",
+        codes(&area)
+    );
+}
