@@ -100,8 +100,11 @@ fn date_form_problem(text: &str) -> Problem {
         [d, m, y] if y.len() == 4 => rebuild(y, m, d),
         _ => None,
     };
+    // Checked without `date`, which comes back here on a bad shape: `2r12-09-03`
+    // rebuilds to itself and would recurse until the stack ran out.
+    let real = |fixed: &str| date_parts(fixed).is_some_and(|(y, m, d)| Date::new(y, m, d).is_ok());
     match fixed {
-        Some(fixed) if date(&fixed).is_ok() => problem.suggest(&fixed),
+        Some(fixed) if real(&fixed) => problem.suggest(&fixed),
         _ => problem.help("write dates as YYYY-MM-DD, e.g. `2013-04-01` for 1 April 2013"),
     }
 }
@@ -445,6 +448,19 @@ mod tests {
                 .contains("YYYY-MM-DD")
         );
         assert!(date("2012-00-10").is_err());
+    }
+
+    #[test]
+    fn a_year_with_a_letter_is_not_a_date_and_no_loop() {
+        for text in ["2r12-09-03", "2r12/09/03", "3/9/2r12", "2012-9-31"] {
+            let problem = date(text).unwrap_err();
+            assert!(
+                problem.message.contains("YYYY-MM-DD"),
+                "{}",
+                problem.message
+            );
+            assert!(problem.help.unwrap().contains("YYYY-MM-DD"), "{text}");
+        }
     }
 
     #[test]
