@@ -115,13 +115,24 @@ pub fn diff(shown: &str, old: &str, new: &str) -> String {
 }
 
 /// Writes a temporary file beside `path`, then renames it over `path`, so that an
-/// interrupted run leaves either the old file or the new one, never half of one.
+/// interrupted run leaves either the old file or the new one, never half of one. The
+/// temporary file is hidden and named after its file (`.NAME.XXXXXX.tmp`), so one left
+/// by a killed run is plainly not an area file and is never read as one.
 pub fn write_atomically(path: &Path, content: &str) -> std::io::Result<()> {
+    // Through a symbolic link to the file it names: the link stays a link.
+    let resolved = std::fs::canonicalize(path);
+    let path = resolved.as_deref().unwrap_or(path);
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut temporary = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
     temporary.write_all(content.as_bytes())?;
     temporary.as_file().sync_all()?;
     if let Ok(metadata) = std::fs::metadata(path) {

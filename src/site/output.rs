@@ -87,6 +87,7 @@ pub fn write_site(files: &SiteFiles, out: &Path) -> Result<(), Box<Diagnostic>> 
     if !out.exists() && old.is_dir() {
         fs::rename(&old, out).map_err(|e| write_failed(out, &e))?;
     }
+    replaceable(files, out)?;
     remove_if_present(&building).map_err(|e| write_failed(&building, &e))?;
     if let Err(e) = write_all(files, &building) {
         // Best effort: the error that matters is the write that failed.
@@ -94,6 +95,47 @@ pub fn write_site(files: &SiteFiles, out: &Path) -> Result<(), Box<Diagnostic>> 
         return Err(e);
     }
     swap_in(&building, out, &old)
+}
+
+/// Whether `out` may be replaced whole: it is missing, an empty directory, or a previous
+/// output of the same kind (it holds the new output's top-level `index.*` file). A
+/// mistyped `--out rules` or `--out ~/Documents` must not delete what is there.
+fn replaceable(files: &SiteFiles, out: &Path) -> Result<(), Box<Diagnostic>> {
+    let refuse = |why: &str| {
+        Box::new(
+            Diagnostic::error(
+                "site-bad-output",
+                format!("`{}` {why}, so it was left as it was", out.display()),
+            )
+            .help("write into a new or empty folder, such as `public`, or remove this one first"),
+        )
+    };
+    let Ok(meta) = fs::symlink_metadata(out) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refuse(
+            "is a symbolic link, and the output would replace the link, not its target",
+        ));
+    }
+    if !meta.is_dir() {
+        return Err(refuse("is not a folder, and the output replaces it whole"));
+    }
+    let empty = fs::read_dir(out)
+        .map_err(|e| write_failed(out, &e))?
+        .next()
+        .is_none();
+    let index = files
+        .iter()
+        .map(|(path, _)| path)
+        .find(|path| !path.contains('/') && path.starts_with("index."));
+    if empty || index.is_some_and(|index| out.join(index).is_file()) {
+        return Ok(());
+    }
+    let what = index.map_or_else(|| "an earlier output".to_string(), |i| format!("`{i}`"));
+    Err(refuse(&format!(
+        "holds other files but no {what} of an earlier output, and the output replaces it whole"
+    )))
 }
 
 fn sibling_paths(out: &Path) -> Result<(PathBuf, PathBuf), Box<Diagnostic>> {
@@ -299,6 +341,31 @@ mod tests {
         fs::create_dir_all(b.join("from-b")).unwrap();
         exchange(&a, &b).unwrap();
         assert!(a.join("from-b").is_dir() && b.join("from-a").is_dir());
+    }
+
+    #[test]
+    fn only_an_empty_folder_or_an_earlier_output_is_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let new = site(&[("index.html", "new")]);
+        let rules = tmp.path().join("rules");
+        fs::create_dir_all(&rules).unwrap();
+        fs::write(rules.join("area.pathways"), "rules").unwrap();
+        let file = tmp.path().join("notes.txt");
+        fs::write(&file, "notes").unwrap();
+        for (out, why) in [(&rules, "no `index.html`"), (&file, "is not a folder")] {
+            let error = write_site(&new, out).unwrap_err();
+            assert_eq!(error.code, "site-bad-output");
+            assert!(error.message.contains(why), "{}", error.message);
+        }
+        assert_eq!(listing(&rules), ["area.pathways"]);
+        assert_eq!(fs::read_to_string(&file).unwrap(), "notes");
+
+        let empty = tmp.path().join("empty");
+        fs::create_dir_all(&empty).unwrap();
+        write_site(&new, &empty).unwrap();
+        fs::write(empty.join("extra.html"), "x").unwrap();
+        write_site(&site(&[("index.html", "newer")]), &empty).unwrap();
+        assert_eq!(listing(&empty), ["index.html"]);
     }
 
     #[test]
