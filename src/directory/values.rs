@@ -155,6 +155,39 @@ fn visible(text: &str, what: &str) -> Result<(), Problem> {
     .help(format!("retype it as `{cleaned}`")))
 }
 
+/// Refuses in free text (a name, a description) the characters that are never meant:
+/// control characters other than line breaks and tabs, and the direction embeddings,
+/// overrides and isolates, which can show a name or a phone number in another order
+/// than it reads. Joiners and direction marks stay: scripts such as Persian need them.
+pub fn readable(text: &str, field: &str) -> Result<(), Problem> {
+    let hidden = |c: &char| {
+        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    };
+    let Some(c) = text.chars().find(hidden) else {
+        return Ok(());
+    };
+    let (name, why) = if c.is_control() {
+        (
+            "a control character",
+            "it may have come with text pasted from another program",
+        )
+    } else {
+        (
+            "a direction control",
+            "it can show the text in a different order from how it reads",
+        )
+    };
+    Err(Problem::new(
+        format!(
+            "the {field} contains {name} (U+{:04X}): {why}",
+            u32::from(c)
+        ),
+        "hidden character",
+    )
+    .help("delete it (right-to-left text needs no control characters)"))
+}
+
 /// The longest id, in characters: ids appear in file names, links and messages.
 pub const MAX_ID_CHARS: usize = 100;
 
@@ -448,6 +481,26 @@ mod tests {
                 .contains("YYYY-MM-DD")
         );
         assert!(date("2012-00-10").is_err());
+    }
+
+    #[test]
+    fn free_text_refuses_direction_and_control_characters_only() {
+        for ok in [
+            "Advice\nand support",
+            "Cafe\u{0301}",
+            "\u{0645}\u{200C}\u{0627}",
+            "A\u{200F}1",
+        ] {
+            assert!(readable(ok, "name").is_ok(), "{ok:?}");
+        }
+        let override_ = readable("Call 01632 \u{202E}960001", "name").unwrap_err();
+        assert!(override_.message.contains("direction control (U+202E)"));
+        let isolate = readable("x\u{2067}y", "summary").unwrap_err();
+        assert!(isolate.message.starts_with("the summary contains"));
+        let bell = readable("ring\u{7}", "hours").unwrap_err();
+        assert!(bell.message.contains("control character (U+0007)"));
+        assert!(readable("esc\u{1b}[31m", "name").is_err());
+        assert!(readable("c1\u{85}", "name").is_err());
     }
 
     #[test]
