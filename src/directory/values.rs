@@ -167,15 +167,17 @@ pub fn readable(text: &str, field: &str) -> Result<(), Problem> {
     let Some(c) = text.chars().find(hidden) else {
         return Ok(());
     };
-    let (name, why) = if c.is_control() {
+    let (name, why, help) = if c.is_control() {
         (
             "a control character",
             "it may have come with text pasted from another program",
+            "delete it",
         )
     } else {
         (
             "a direction control",
             "it can show the text in a different order from how it reads",
+            "delete it: right-to-left text needs no direction controls",
         )
     };
     Err(Problem::new(
@@ -185,7 +187,7 @@ pub fn readable(text: &str, field: &str) -> Result<(), Problem> {
         ),
         "hidden character",
     )
-    .help("delete it (right-to-left text needs no control characters)"))
+    .help(help))
 }
 
 /// The longest id, in characters: ids appear in file names, links and messages.
