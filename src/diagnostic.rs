@@ -152,6 +152,31 @@ impl Diagnostic {
     }
 }
 
+/// A span as the place properties of a GitHub Actions workflow command
+/// (`line=..,col=..,endLine=..,endColumn=..,`). GitHub counts columns from 1 and
+/// includes the end column, so `endColumn` is the column of the span's last character
+/// (line ends aside); it takes columns only within one line, so a span over several
+/// lines gives lines alone.
+pub fn github_place(sources: &Sources, span: Span) -> String {
+    let text = sources.text(span.file);
+    let start = sources.line_column(span.file, span.start);
+    let marked = text.get(span.start..span.end).unwrap_or("");
+    let last = marked
+        .trim_end_matches(['\n', '\r'])
+        .char_indices()
+        .next_back()
+        .map_or(span.start, |(at, _)| span.start + at);
+    let end = sources.line_column(span.file, last);
+    if end.line == start.line {
+        format!(
+            "line={},col={},endLine={},endColumn={},",
+            start.line, start.column, end.line, end.column
+        )
+    } else {
+        format!("line={},endLine={},", start.line, end.line)
+    }
+}
+
 /// A diagnostic as written by `--format json`.
 #[derive(Clone, Debug, Serialize)]
 pub struct JsonDiagnostic {
@@ -364,6 +389,23 @@ impl From<Span> for SourceSpan {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn github_columns_are_one_based_and_inclusive() {
+        let mut sources = Sources::new();
+        let file = sources.add("a.yaml", "id: hilsae\nname: é x\n");
+        let place = |start, end| github_place(&sources, Span::new(file, start, end));
+        // `hilsae`: columns 5 to 10.
+        assert_eq!(place(4, 10), "line=1,col=5,endLine=1,endColumn=10,");
+        // One character, and an empty span: start and end columns are the same.
+        assert_eq!(place(4, 5), "line=1,col=5,endLine=1,endColumn=5,");
+        assert_eq!(place(4, 4), "line=1,col=5,endLine=1,endColumn=5,");
+        // Characters, not bytes; the line end is not a column.
+        assert_eq!(place(17, 21), "line=2,col=7,endLine=2,endColumn=9,");
+        assert_eq!(place(0, 11), "line=1,col=1,endLine=1,endColumn=10,");
+        // Over two lines: lines alone.
+        assert_eq!(place(4, 15), "line=1,endLine=2,");
+    }
 
     #[test]
     fn renders_file_line_column_source_and_help() {

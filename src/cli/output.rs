@@ -129,16 +129,16 @@ pub fn github_annotations(sources: &Sources, diagnostics: &[Diagnostic]) -> Stri
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let place = json.location.map_or_else(String::new, |l| {
-            format!(
-                "file={},line={},col={},endLine={},endColumn={},",
-                escape_property(&l.file),
-                l.line,
-                l.column,
-                l.end_line,
-                l.end_column
-            )
-        });
+        let place = json
+            .location
+            .zip(d.span)
+            .map_or_else(String::new, |(l, span)| {
+                format!(
+                    "file={},{}",
+                    escape_property(&l.file),
+                    diagnostic::github_place(sources, span)
+                )
+            });
         out.push_str(&format!(
             "::{level} {place}title={}::{}\n",
             escape_property(d.code),
