@@ -619,3 +619,46 @@ fn more_than_ten_thousand_rule_files_are_cut_short() {
         codes(&area)
     );
 }
+
+#[test]
+fn fmt_and_scenario_files_are_read_within_the_rule_file_limit() {
+    let scratch = Scratch::new();
+    let big = "# a comment\n".repeat(400_000);
+    scratch.write("rules/huge.pathways", &big);
+    std::fs::create_dir_all(scratch.path("tests/golden")).unwrap();
+    scratch.write("tests/golden/huge.yaml", &big);
+    let pathways = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pathways"))
+            .arg("--root")
+            .arg(scratch.dir.path())
+            .args(["--color", "never"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let huge = scratch.path("rules/huge.pathways");
+    let fmt = pathways(&["fmt", huge.to_str().unwrap()]);
+    assert_eq!(fmt.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&fmt.stderr);
+    assert!(said.contains("larger than the 4096 KiB"), "{said}");
+    assert_eq!(scratch.read("rules/huge.pathways"), big, "left as it was");
+
+    std::fs::remove_file(&huge).unwrap();
+    let test = pathways(&["test"]);
+    let said = String::from_utf8_lossy(&test.stderr);
+    assert!(
+        said.contains("file-too-large") && said.contains("huge.yaml"),
+        "{said}"
+    );
+
+    #[cfg(unix)]
+    {
+        let fifo = scratch.path("rules/fifo.pathways");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let fmt = pathways(&["fmt", fifo.to_str().unwrap()]);
+            assert_eq!(fmt.status.code(), Some(2), "refused, not blocked on");
+            assert!(String::from_utf8_lossy(&fmt.stderr).contains("not a regular file"));
+        }
+    }
+}

@@ -9,7 +9,9 @@ use walkdir::WalkDir;
 use super::Outcome;
 use super::args::{Cli, FmtArgs};
 use super::output::Output;
+use crate::directory::load::{Unread, read_limited};
 use crate::rules::format;
+use crate::rules::load::MAX_FILE_BYTES;
 use crate::source::Sources;
 
 pub fn run(cli: &Cli, args: &FmtArgs, out: &Output) -> Outcome {
@@ -67,9 +69,20 @@ fn rule_files(root: &Path) -> Result<Vec<PathBuf>, String> {
 
 fn one_file(path: &Path, check: bool, out: &Output) -> Outcome {
     let shown = path.strip_prefix(".").unwrap_or(path).display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
+    let text = match read_limited(path, MAX_FILE_BYTES).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            out.note(&format!("error: `{shown}` is not text (UTF-8)"));
+            return Outcome::Failure;
+        }
+        Err(Unread::TooLarge) => {
+            out.note(&format!(
+                "error: `{shown}` is larger than the {} KiB a rule file may be, so it was not formatted",
+                MAX_FILE_BYTES / 1024
+            ));
+            return Outcome::Failure;
+        }
+        Err(Unread::Io(error)) => {
             out.note(&format!("error: cannot read `{shown}`: {error}"));
             return Outcome::Failure;
         }
