@@ -49,6 +49,10 @@ seeds() {
   for file in "$root"/directory/services/*.yaml "$root"/tests/fixtures/directory/*/directory/services/*.yaml; do
     seed directory 3 "$file"
   done
+  mkdir -p corpus/scenarios
+  for file in "$root"/tests/golden/*.yaml "$root"/tests/fixtures/golden/*.yaml "$root"/tests/fixtures/golden/errors/*.yaml; do
+    cp "$file" "corpus/scenarios/$(echo "${file#"$root"/}" | tr '/' '_')"
+  done
   seed pipeline 3 "$root/directory/area.yaml"
   seed pipeline 4 "$root/directory/localities.yaml"
   seed pipeline 5 "$root/directory/categories.yaml"
@@ -59,7 +63,7 @@ seeds() {
 
 seeds
 status=0
-for target in rules directory pipeline; do
+for target in rules directory scenarios pipeline; do
   echo "== fuzzing $target for ${seconds}s"
   cargo fuzz run "$target" "corpus/$target" -- \
     -max_total_time="$seconds" -timeout=20 -rss_limit_mb=4096 -max_len=262144 || status=1
