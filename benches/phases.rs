@@ -1,7 +1,8 @@
 //! Times each phase of `pathways check` on the area root given as the first argument
 //! and prints them as one JSON line (seconds), for `scripts/bench.sh`: loading,
-//! compiling, the whole check (compilation included), one complete evaluation (mean of
-//! many) and one partial evaluation (nothing answered).
+//! compiling, the whole check (compilation included), building the finder's outcome
+//! table, one complete evaluation (mean of many) and one partial evaluation (nothing
+//! answered).
 
 use std::time::Instant;
 
@@ -26,6 +27,9 @@ fn main() {
     let start = Instant::now();
     let findings = pathways::analysis::check(&area, date);
     let check = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let outcomes = compiled.outcome_table().outcomes().len();
+    let table = start.elapsed().as_secs_f64();
     let mut complete = Answers::none(&area.rules);
     (0..area.rules.questions.len()).for_each(|q| complete.set(q, Some(0)));
     let start = Instant::now();
@@ -45,10 +49,11 @@ fn main() {
         "load_s": load,
         "compile_s": compile,
         "check_s": check,
+        "outcome_table_s": table,
         "evaluate_s": evaluate,
         "partial_s": partial,
         "nodes": compiled.manager().len(),
-        "outcomes": compiled.outcomes().len(),
+        "outcomes": outcomes,
         "findings": findings.len(),
         "errors": findings.iter().filter(|d| d.is_error()).count(),
         "referrals": referrals / EVALUATIONS as usize,

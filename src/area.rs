@@ -47,9 +47,13 @@ impl Area {
     pub fn reference_date(&self, override_date: Option<Date>) -> Date {
         override_date
             .or(self.directory.area.as_of.as_ref().map(|d| d.value))
-            .or_else(source_date_epoch)
-            .unwrap_or_else(|| jiff::Zoned::now().date())
+            .unwrap_or_else(today)
     }
+}
+
+/// The day `SOURCE_DATE_EPOCH` falls on when it is set (reproducible builds), else today.
+pub fn today() -> Date {
+    source_date_epoch().unwrap_or_else(|| jiff::Zoned::now().date())
 }
 
 /// The day `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) falls on, when it is set.

@@ -14,6 +14,7 @@ pub mod directory;
 pub mod engine;
 pub mod export;
 pub mod golden;
+pub mod progress;
 pub mod rules;
 pub mod site;
 pub mod source;

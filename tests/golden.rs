@@ -211,7 +211,7 @@ fn ci_formats_name_the_failing_case() {
         &["--format", "github", "--filter", "high risk in Hilsea"],
     ));
     assert!(
-        github.starts_with("::error file=tests/golden/high-risk.yaml,line=14,col=11,"),
+        github.starts_with("::error file=tests/golden/high-risk.yaml,line=15,col=11,"),
         "{github}"
     );
     assert_eq!(github.lines().last(), Some("0 passed, 1 failed"));

@@ -1,6 +1,6 @@
-//! The directory's JSON Schemas: committed files up to date with the Rust types, a
-//! description on every field, every example YAML file pointing at its schema and
-//! valid against it.
+//! The JSON Schemas of the directory and scenario files: committed files up to date
+//! with the Rust types, a description on every field, every example YAML file pointing
+//! at its schema and valid against it.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -12,7 +12,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use pathways::directory::schema::schemas;
+use pathways::golden::schema::all as schemas;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -79,6 +79,14 @@ fn example_files() -> Vec<(std::path::PathBuf, &'static str)> {
         .collect();
     services.sort();
     files.extend(services.into_iter().map(|p| (p, "service.schema.json")));
+    let mut scenarios: Vec<_> = std::fs::read_dir(root().join("tests/golden"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".snap.yaml"))
+        .collect();
+    scenarios.sort();
+    assert!(!scenarios.is_empty());
+    files.extend(scenarios.into_iter().map(|p| (p, "scenarios.schema.json")));
     files
 }
 
@@ -120,4 +128,25 @@ fn the_schemas_reject_what_the_loader_rejects() {
     assert!(!validator.is_valid(&unknown_field));
     let missing_name: Value = serde_json::json!({"localities": [{"id": "a"}]});
     assert!(!validator.is_valid(&missing_name));
+}
+
+#[test]
+fn the_scenario_schema_rejects_what_the_loader_rejects() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/scenarios.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let case = |case: Value| serde_json::json!({ "cases": [case] });
+    let good = case(serde_json::json!({
+        "name": "high risk", "answers": {"risk": "high", "perpetrator": false, "age": 30},
+        "each": {"locality": ["portsmouth"]}, "rows": [{"hbv": "no"}], "includes": ["marac"]
+    }));
+    assert!(validator.is_valid(&good));
+    let misspelt = case(serde_json::json!({"name": "a", "include": ["marac"]}));
+    assert!(!validator.is_valid(&misspelt));
+    let nameless = case(serde_json::json!({"includes": ["marac"]}));
+    assert!(!validator.is_valid(&nameless));
+    let table_of_one = case(serde_json::json!({"name": "a", "each": {"risk": "high"}}));
+    assert!(!validator.is_valid(&table_of_one));
 }

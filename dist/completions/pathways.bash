@@ -43,6 +43,9 @@ _pathways() {
             pathways,man)
                 cmd="pathways__subcmd__man"
                 ;;
+            pathways,new)
+                cmd="pathways__subcmd__new"
+                ;;
             pathways,refer)
                 cmd="pathways__subcmd__refer"
                 ;;
@@ -94,6 +97,9 @@ _pathways() {
             pathways__subcmd__help,man)
                 cmd="pathways__subcmd__help__subcmd__man"
                 ;;
+            pathways__subcmd__help,new)
+                cmd="pathways__subcmd__help__subcmd__new"
+                ;;
             pathways__subcmd__help,refer)
                 cmd="pathways__subcmd__help__subcmd__refer"
                 ;;
@@ -116,7 +122,7 @@ _pathways() {
 
     case "${cmd}" in
         pathways)
-            opts="-h -V --root --color --help --version check refer explain diff test build serve fmt schema export completions man help"
+            opts="-h -V --root --color --help --version check refer explain diff test build serve fmt schema export new completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -408,7 +414,7 @@ _pathways() {
             return 0
             ;;
         pathways__subcmd__help)
-            opts="check refer explain diff test build serve fmt schema export completions man help"
+            opts="check refer explain diff test build serve fmt schema export new completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -561,6 +567,20 @@ _pathways() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        pathways__subcmd__help__subcmd__new)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         pathways__subcmd__help__subcmd__refer)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -628,6 +648,28 @@ _pathways() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        pathways__subcmd__new)
+            opts="-h --force --root --color --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --root)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -3,15 +3,16 @@
 //! referrals and services are in `referrals`). Each finding is a diagnostic at the
 //! pathway concerned, with a witness of the situations and a fix.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
-use super::referrals;
+use super::reach::Reach;
 use super::witness::Vocabulary;
+use super::{redundant, referrals};
 use crate::diagnostic::Diagnostic;
 use crate::directory::model::Directory;
-use crate::engine::diagram::{FALSE, Node, TRUE};
-use crate::engine::{Compiled, Manager, NodeId, ServiceIx};
-use crate::rules::model::{Condition, PathwayIx, QuestionIx, RuleSet, Target, Urgency};
+use crate::engine::diagram::{FALSE, Node};
+use crate::engine::{Compiled, Manager, NodeId};
+use crate::rules::model::{Condition, PathwayIx, QuestionIx, RuleSet};
 use crate::source::{Sources, Span};
 
 /// How many pathways are tried as "the nearest" to a coverage gap. It is only a
@@ -25,48 +26,33 @@ pub fn check(compiled: &mut Compiled, directory: &Directory, sources: &Sources) 
         rules: &rules,
         directory,
     };
-    let mut found = coverage_gaps(compiled, &words);
+    let reach = Reach::of(compiled);
+    let mut found = coverage_gaps(compiled, &reach, &words);
     found.extend(unreachable(compiled, &rules, sources));
-    found.extend(redundant(compiled, &rules, directory));
-    found.extend(referrals::check(compiled, &words));
+    found.extend(redundant::redundant(compiled, &reach));
+    found.extend(referrals::check(compiled, &reach, &words));
     found
 }
 
 /// Situations where nobody is referred anywhere: no pathway applies (and the
 /// `otherwise` block, if any, finds no service), or those that apply find none.
-fn coverage_gaps(compiled: &mut Compiled, words: &Vocabulary) -> Vec<Diagnostic> {
-    let nobody: Vec<(bool, bool)> = compiled
-        .outcomes()
-        .iter()
-        .map(|o| {
-            let empty = o.referrals.is_empty();
-            (
-                empty && o.pathways.is_empty(),
-                empty && !o.pathways.is_empty(),
-            )
-        })
-        .collect();
-    let flag = |leaf: u32, pick: fn((bool, bool)) -> bool| {
-        u32::from(nobody.get(leaf as usize).copied().is_some_and(pick))
-    };
-    let root = compiled.outcome_root();
+fn coverage_gaps(compiled: &mut Compiled, reach: &Reach, words: &Vocabulary) -> Vec<Diagnostic> {
     let m = compiled.manager_mut();
-    // Each is a pass over the whole outcome diagram: only made when some outcome has it.
-    let mut only = |pick: fn((bool, bool)) -> bool| {
-        if nobody.iter().any(|&n| pick(n)) {
-            m.map_leaves(root, |o| flag(o, pick))
-        } else {
-            FALSE
-        }
-    };
-    let unmatched = only(|(a, _)| a);
-    let unserved = only(|(_, b)| b);
+    let unmatched_anywhere = m.not(reach.matched);
+    let unmatched = m.and(unmatched_anywhere, reach.nobody);
+    let unserved = m.and(reach.matched, reach.nobody);
     let mut found = Vec::new();
     if unmatched != FALSE {
         found.push(no_pathway_gap(compiled, words, unmatched));
     }
     if unserved != FALSE {
-        let fired = pathways_where(compiled, |o| flag(o, |(_, b)| b) != 0);
+        let fired: BTreeSet<PathwayIx> = (0..words.rules.pathways.len())
+            .filter(|&p| {
+                compiled
+                    .pathway_condition(p)
+                    .is_some_and(|c| compiled.manager().intersects(c, unserved))
+            })
+            .collect();
         found.push(no_service_gap(compiled, words, unserved, &fired));
     }
     found
@@ -151,16 +137,6 @@ fn no_service_gap(
         d = d.related(other, "also applies there, and finds none either");
     }
     d
-}
-
-/// The pathways that fire in some outcome passing `wanted` (every outcome in the
-/// table is reachable).
-fn pathways_where(compiled: &Compiled, wanted: impl Fn(u32) -> bool) -> BTreeSet<PathwayIx> {
-    (0..)
-        .zip(compiled.outcomes())
-        .filter(|&(id, _)| wanted(id))
-        .flat_map(|(_, o)| o.pathways.iter().copied())
-        .collect()
 }
 
 /// The pathway (and question) that would apply to the most situations of `gap` if
@@ -340,150 +316,4 @@ fn contradiction<'a>(compiled: &mut Compiled, parts: &'a [Condition]) -> Vec<&'a
         .filter(|(_, k)| *k)
         .map(|(p, _)| p)
         .collect()
-}
-
-/// For one pathway, each service it refers to somewhere, with the other pathways that
-/// also refer to it wherever this one does (`None`: somewhere only this one does).
-type Shares = BTreeMap<ServiceIx, Option<BTreeSet<PathwayIx>>>;
-
-fn shares(compiled: &Compiled) -> Vec<Shares> {
-    let mut shares = vec![Shares::new(); compiled.rules().pathways.len()];
-    let services = compiled.services();
-    // Many outcomes share a referral's list of pathways: each distinct one is enough.
-    let lists: HashSet<(ServiceIx, &[PathwayIx])> = compiled
-        .outcomes()
-        .iter()
-        .flat_map(|o| &o.referrals)
-        .filter_map(|r| Some((services.binary_search(&r.service).ok()?, &r.pathways[..])))
-        .collect();
-    for (service, pathways) in lists {
-        for &p in pathways {
-            let Some(services) = shares.get_mut(p) else {
-                continue;
-            };
-            let slot = services
-                .entry(service)
-                .or_insert_with(|| Some(BTreeSet::new()));
-            if pathways.len() < 2 {
-                *slot = None;
-            } else if let Some(set) = slot {
-                set.extend(pathways.iter().copied().filter(|&q| q != p));
-            }
-        }
-    }
-    shares
-}
-
-/// Pathways that can be removed without changing any situation's referrals (or their
-/// urgency): wherever they refer to a service, another pathway does, at least as
-/// urgently. Pathways that never find a service are left to other checks.
-fn redundant(compiled: &mut Compiled, rules: &RuleSet, directory: &Directory) -> Vec<Diagnostic> {
-    let shares = shares(compiled);
-    let mut found = Vec::new();
-    for (ix, services) in shares.iter().enumerate() {
-        let Some(shared) = services
-            .iter()
-            .map(|(&s, others)| Some((s, others.as_ref()?)))
-            .collect::<Option<Vec<_>>>()
-        else {
-            continue;
-        };
-        if shared.is_empty()
-            || !shared
-                .iter()
-                .all(|&(s, others)| as_urgent(compiled, directory, ix, s, others))
-        {
-            continue;
-        }
-        let covering: BTreeSet<PathwayIx> =
-            shared.iter().flat_map(|(_, o)| o.iter().copied()).collect();
-        found.push(redundant_pathway(rules, ix, &covering));
-    }
-    found
-}
-
-fn redundant_pathway(rules: &RuleSet, ix: PathwayIx, covering: &BTreeSet<PathwayIx>) -> Diagnostic {
-    let others: Vec<_> = covering
-        .iter()
-        .filter_map(|&q| rules.pathways.get(q))
-        .collect();
-    let names: Vec<String> = others.iter().map(|q| format!("`{}`", q.id.value)).collect();
-    let (list, verb) = match names.split_last() {
-        Some((last, [])) => (last.clone(), "refers"),
-        Some((last, rest)) => (format!("{} and {last}", rest.join(", ")), "refer"),
-        None => (String::new(), "refer"),
-    };
-    let Some(pathway) = rules.pathways.get(ix) else {
-        return Diagnostic::warning("redundant-pathway", "a pathway adds nothing");
-    };
-    let mut d = Diagnostic::warning(
-        "redundant-pathway",
-        format!(
-            "pathway `{}` adds nothing: wherever it applies, {list} already {verb} to the same services, at least as urgently",
-            pathway.id.value
-        ),
-    )
-    .at(pathway.id.span)
-    .label("removing it would change no referral")
-    .help("remove this pathway, or change what it refers to if it was meant to add something");
-    for other in others {
-        d = d.related(other.id.span, "refers to the same services");
-    }
-    d
-}
-
-/// Whether, wherever pathway `p` refers to `service` urgently (or immediately), one
-/// of `others` refers to it at least as urgently.
-fn as_urgent(
-    compiled: &mut Compiled,
-    directory: &Directory,
-    p: PathwayIx,
-    service: ServiceIx,
-    others: &BTreeSet<PathwayIx>,
-) -> bool {
-    [Urgency::Urgent, Urgency::Immediate]
-        .into_iter()
-        .all(|at_least| {
-            let mine = gives(compiled, directory, p, service, at_least);
-            let theirs: Vec<NodeId> = others
-                .iter()
-                .map(|&q| gives(compiled, directory, q, service, at_least))
-                .collect();
-            let m = compiled.manager_mut();
-            let theirs = m.or_any(theirs);
-            let missing = m.not(theirs);
-            m.and(mine, missing) == FALSE
-        })
-}
-
-/// Where pathway `p` refers to `service` with at least the given urgency.
-fn gives(
-    compiled: &mut Compiled,
-    directory: &Directory,
-    p: PathwayIx,
-    service: ServiceIx,
-    at_least: Urgency,
-) -> NodeId {
-    let (Some(pathway), Some(condition), Some(entry)) = (
-        compiled.rules().pathways.get(p),
-        compiled.pathway_condition(p),
-        directory.services.get(service),
-    ) else {
-        return FALSE;
-    };
-    let open = entry.is_open_on(compiled.as_of());
-    let eligible = compiled.eligible(service).unwrap_or(FALSE);
-    let targets: Vec<NodeId> = pathway
-        .referrals
-        .iter()
-        .filter(|r| r.urgency >= at_least)
-        .map(|r| match &r.target {
-            Target::Service(id) if *id == entry.id && open => TRUE,
-            Target::Category(c) if entry.in_category(c) => eligible,
-            _ => FALSE,
-        })
-        .collect();
-    let m = compiled.manager_mut();
-    let any = m.or_any(targets);
-    m.and(condition, any)
 }

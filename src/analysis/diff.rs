@@ -248,12 +248,8 @@ struct Sets {
 /// Walks the two outcome diagrams together and sorts every differing leaf pair by
 /// service and kind of change. Only the product's distinct leaves are visited.
 fn sets(old: &Compiled, new: &Compiled) -> Sets {
-    let mut product = product::product(
-        old.manager(),
-        old.outcome_root(),
-        new.manager(),
-        new.outcome_root(),
-    );
+    let (old, new) = (old.outcome_table(), new.outcome_table());
+    let mut product = product::product(old.manager(), old.root(), new.manager(), new.root());
     let mut changed = BTreeSet::new();
     let mut leaves: BTreeMap<String, BTreeMap<Key, BTreeSet<u32>>> = BTreeMap::new();
     for leaf in product.manager.leaves(product.root) {
@@ -304,7 +300,8 @@ impl Compared<'_> {
 
     fn outcomes(&self, pair: Option<(u32, u32)>) -> (Option<&Outcome>, Option<&Outcome>) {
         pair.map_or((None, None), |(a, b)| {
-            (self.old.outcome(a), self.new.outcome(b))
+            let (old, new) = (self.old.outcome_table(), self.new.outcome_table());
+            (old.outcome(a), new.outcome(b))
         })
     }
 

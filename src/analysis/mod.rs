@@ -4,6 +4,8 @@
 mod checks;
 mod dates;
 pub mod diff;
+mod reach;
+mod redundant;
 mod referrals;
 pub mod witness;
 

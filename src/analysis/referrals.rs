@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::reach::Reach;
 use super::witness::Vocabulary;
 use crate::diagnostic::{Diagnostic, plural};
 use crate::directory::model::{Directory, Service};
@@ -13,12 +14,12 @@ use crate::rules::model::{DomainKind, ReferTo, RuleSet, Target, ValueIx};
 use crate::source::Span;
 
 /// Runs every check about referrals and services.
-pub fn check(compiled: &mut Compiled, words: &Vocabulary) -> Vec<Diagnostic> {
-    let referrers = referrers(compiled, words.rules);
+pub fn check(compiled: &mut Compiled, reach: &Reach, words: &Vocabulary) -> Vec<Diagnostic> {
+    let referrers = referrers(compiled, reach, words.rules);
     let mut found = ineligible(compiled, words, &referrers);
-    found.extend(empty_categories(compiled, &referrers));
+    found.extend(empty_categories(compiled, reach, &referrers));
     found.extend(service_gaps(compiled, words, &referrers));
-    found.extend(orphans(compiled, words.directory));
+    found.extend(orphans(compiled, words.directory, &referrers));
     found
 }
 
@@ -30,7 +31,7 @@ struct Referrer<'a> {
     applies: NodeId,
 }
 
-fn referrers<'a>(compiled: &mut Compiled, rules: &'a RuleSet) -> Vec<Referrer<'a>> {
+fn referrers<'a>(compiled: &Compiled, reach: &Reach, rules: &'a RuleSet) -> Vec<Referrer<'a>> {
     let mut list: Vec<Referrer> = rules
         .pathways
         .iter()
@@ -44,20 +45,10 @@ fn referrers<'a>(compiled: &mut Compiled, rules: &'a RuleSet) -> Vec<Referrer<'a
         })
         .collect();
     if let Some(fallback) = &rules.fallback {
-        let applies: Vec<bool> = compiled.outcomes().iter().map(|o| o.fallback).collect();
-        let root = compiled.outcome_root();
-        // A pass over the whole outcome diagram, made only when the block ever applies.
-        let applies = if applies.contains(&true) {
-            compiled.manager_mut().map_leaves(root, |o| {
-                u32::from(applies.get(o as usize).copied().unwrap_or(false))
-            })
-        } else {
-            FALSE
-        };
         list.push(Referrer {
             name: "the `otherwise` block".to_string(),
             referrals: &fallback.referrals,
-            applies,
+            applies: reach.fallback,
         });
     }
     list
@@ -191,22 +182,15 @@ fn eligibility_summary(service: &Service) -> String {
 }
 
 /// Category referrals that, wherever their pathway applies, find no service at all.
-fn empty_categories<'a>(compiled: &mut Compiled, referrers: &'a [Referrer<'a>]) -> Vec<Diagnostic> {
+fn empty_categories(compiled: &Compiled, reach: &Reach, referrers: &[Referrer]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    let mut somewhere: BTreeMap<&str, NodeId> = BTreeMap::new();
     for referrer in referrers.iter().filter(|r| r.applies != FALSE) {
         for referral in referrer.referrals {
             let Target::Category(category) = &referral.target else {
                 continue;
             };
-            let some = match somewhere.get(category.as_str()) {
-                Some(&some) => some,
-                None => {
-                    let some = some_service(compiled, category);
-                    *somewhere.entry(category).or_insert(some)
-                }
-            };
-            if compiled.manager_mut().and(referrer.applies, some) == FALSE {
+            let some = reach.some_service(category);
+            if !compiled.manager().intersects(referrer.applies, some) {
                 found.push(Diagnostic::warning(
                     "empty-category-referral",
                     format!(
@@ -223,22 +207,6 @@ fn empty_categories<'a>(compiled: &mut Compiled, referrers: &'a [Referrer<'a>]) 
         }
     }
     found
-}
-
-/// Where at least one service of the category takes the person.
-fn some_service(compiled: &mut Compiled, category: &str) -> NodeId {
-    let Some(services) = compiled.category_services(category) else {
-        return FALSE;
-    };
-    let nonempty: BTreeSet<u32> = compiled
-        .manager()
-        .leaves(services)
-        .into_iter()
-        .filter(|&leaf| !compiled.service_set(leaf).is_empty())
-        .collect();
-    compiled
-        .manager_mut()
-        .map_leaves(services, |leaf| u32::from(nonempty.contains(&leaf)))
 }
 
 /// For each category referred to: the localities where a referral to it may apply
@@ -347,21 +315,41 @@ fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> BTreeSet<V
     places
 }
 
-/// Open services that some situation could take, but that no pathway ever reaches.
-fn orphans(compiled: &Compiled, directory: &Directory) -> Vec<Diagnostic> {
-    // Every outcome in the table is reachable.
-    let referred: BTreeSet<&str> = compiled
-        .outcomes()
-        .iter()
-        .flat_map(|o| o.referrals.iter().map(|r| r.service.as_str()))
+/// Open services that some situation could take, but that no pathway (nor the
+/// `otherwise` block) ever refers to: not named by one that applies somewhere, and
+/// not taking the person anywhere one of its categories is referred to.
+fn orphans(
+    compiled: &mut Compiled,
+    directory: &Directory,
+    referrers: &[Referrer],
+) -> Vec<Diagnostic> {
+    let mut named = BTreeSet::new();
+    let mut by_category: BTreeMap<&str, Vec<NodeId>> = BTreeMap::new();
+    for referrer in referrers.iter().filter(|r| r.applies != FALSE) {
+        for referral in referrer.referrals {
+            match &referral.target {
+                Target::Service(id) => {
+                    named.insert(id.as_str());
+                }
+                Target::Category(c) => by_category.entry(c).or_default().push(referrer.applies),
+            }
+        }
+    }
+    let referred: Vec<(&str, NodeId)> = by_category
+        .into_iter()
+        .map(|(c, applies)| (c, compiled.manager_mut().or_any(applies)))
         .collect();
     directory
         .services
         .iter()
         .enumerate()
         .filter(|(s, service)| {
-            !referred.contains(service.id.as_str())
-                && compiled.eligible(*s).is_some_and(|e| e != FALSE)
+            let eligible = compiled.eligible(*s).unwrap_or(FALSE);
+            eligible != FALSE
+                && !named.contains(service.id.as_str())
+                && !referred.iter().any(|&(c, applies)| {
+                    service.in_category(c) && compiled.manager().intersects(applies, eligible)
+                })
         })
         .map(|(_, service)| {
             Diagnostic::warning(

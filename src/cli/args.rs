@@ -47,11 +47,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// Rewrite rule files in the one canonical layout (comments and blank lines kept).
     Fmt(FmtArgs),
-    /// Write the JSON Schemas of the directory files (for editors) into a folder.
+    /// Write the JSON Schemas of the directory and scenario files (for editors) into a folder.
     Schema(SchemaArgs),
     /// Export the directory in another format.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Make a new area in DIR: a directory, rules, golden tests and the site's templates to start from.
+    New(NewArgs),
     /// Print a shell completion script (e.g. `pathways completions bash > ~/.local/share/bash-completion/completions/pathways`).
     Completions(CompletionsArgs),
     /// Print the man page (roff), e.g. `pathways man > pathways.1`, or write every page.
@@ -232,6 +234,18 @@ pub struct HsdsArgs {
     /// Services per page of `services/index.json` and its `services/page-N.json`.
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..))]
     pub per_page: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The folder to make the area in (relative to the current directory, not `--root`);
+    /// made if missing.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Add the area's files to a folder that is not empty. A file that is already there
+    /// is never replaced: if any is, nothing is written.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

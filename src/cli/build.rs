@@ -5,14 +5,16 @@ use std::path::Path;
 
 use super::args::{BuildArgs, Cli};
 use super::output::{Output, summary_line};
-use super::{Outcome, load_area};
+use super::{Outcome, is_area_root};
+use crate::progress::Progress;
 use crate::site;
 
 pub fn run(cli: &Cli, args: &BuildArgs, out: &Output) -> Outcome {
-    if load_area(cli, out).is_none() {
+    if !is_area_root(cli, out) {
         return Outcome::Failure;
     }
-    let built = site::build(&cli.root, args.date.as_of);
+    out.progress(true);
+    let built = site::build::build_with(&cli.root, args.date.as_of, out);
     out.diagnostics(&built.sources, &built.diagnostics);
     let Some(files) = &built.files else {
         out.note(&format!(
@@ -22,6 +24,7 @@ pub fn run(cli: &Cli, args: &BuildArgs, out: &Output) -> Outcome {
         ));
         return Outcome::Problems;
     };
+    out.phase("writing the site");
     if let Err(problem) = site::output::write_site(files, &args.out) {
         out.diagnostics(&built.sources, &[*problem]);
         return Outcome::Failure;

@@ -11,10 +11,19 @@ use super::output::{self, Output};
 use crate::analysis::diff::{self, Side};
 use crate::area::Area;
 use crate::diagnostic;
+use crate::progress::Progress;
 use crate::source::{FileId, Sources};
 
 pub fn run(cli: &Cli, args: &DiffArgs, out: &Output) -> Outcome {
-    let (old, new) = match (open(cli, Some(&args.old)), open(cli, args.new.as_deref())) {
+    out.progress(args.format == DiffFormat::Text);
+    out.phase(&format!("loading `{}`", args.old));
+    let old = open(cli, Some(&args.old));
+    out.phase(&format!(
+        "loading `{}`",
+        args.new.as_deref().unwrap_or("the working tree")
+    ));
+    let new = open(cli, args.new.as_deref());
+    let (old, new) = match (old, new) {
         (Ok(old), Ok(new)) => (old, new),
         (Err(message), _) | (_, Err(message)) => {
             out.note(&message);
@@ -28,6 +37,7 @@ pub fn run(cli: &Cli, args: &DiffArgs, out: &Output) -> Outcome {
     if !clean {
         return Outcome::Problems;
     }
+    out.phase("comparing every situation");
     let report = diff::diff(&old.side(args.date.as_of), &new.side(args.date.as_of));
     match args.format {
         DiffFormat::Text => out.print(&diff::text(&report)),

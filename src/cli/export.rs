@@ -5,6 +5,7 @@ use super::args::{Cli, ExportCommand, HsdsArgs};
 use super::output::{self, Output};
 use crate::directory;
 use crate::export::hsds;
+use crate::progress::Progress;
 use crate::site::output::write_site;
 use crate::source::Sources;
 
@@ -16,6 +17,8 @@ pub fn run(cli: &Cli, command: &ExportCommand, out: &Output) -> Outcome {
 
 /// Only the directory is needed: the rules play no part in the export.
 fn hsds_export(cli: &Cli, args: &HsdsArgs, out: &Output) -> Outcome {
+    out.progress(true);
+    out.phase("loading the directory");
     let mut sources = Sources::new();
     let (directory, mut diagnostics) = directory::load(&cli.root, &mut sources);
     if diagnostics
@@ -39,6 +42,7 @@ fn hsds_export(cli: &Cli, args: &HsdsArgs, out: &Output) -> Outcome {
         as_of,
         per_page: usize::try_from(args.per_page).unwrap_or(usize::MAX),
     };
+    out.phase("writing the HSDS files");
     let written = hsds::export(&directory, options).and_then(|files| {
         write_site(&files, &args.out)?;
         Ok(files.len())

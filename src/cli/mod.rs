@@ -12,7 +12,9 @@ mod explain;
 mod export;
 mod fmt;
 mod generated;
+mod new;
 mod output;
+mod progress;
 mod refer;
 mod schema;
 mod serve;
@@ -77,23 +79,29 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Fmt(args) => fmt::run(cli, args, &out),
         Command::Schema(args) => schema::run(args, &out),
         Command::Export(command) => export::run(cli, command, &out),
+        Command::New(args) => new::run(args, &out),
         Command::Completions(args) => generated::completions(args, &out),
         Command::Man(args) => generated::man(args, &out),
     }
 }
 
-/// Loads the area at `--root`; `None` (after saying why) when it is not an area root.
-fn load_area(cli: &Cli, out: &output::Output) -> Option<crate::area::Area> {
+/// Whether `--root` is an area root; if not, says why.
+fn is_area_root(cli: &Cli, out: &output::Output) -> bool {
     let root = &cli.root;
-    if !root.join("directory").is_dir() && !root.join("rules").is_dir() {
+    let is_root = root.join("directory").is_dir() || root.join("rules").is_dir();
+    if !is_root {
         out.note(&format!(
             "error: `{}` is not an area root: it has neither a `directory/` nor a `rules/` folder\n\
              help: run the command from the area's folder, or pass `--root DIR`",
             root.display()
         ));
-        return None;
     }
-    Some(crate::area::Area::load(root))
+    is_root
+}
+
+/// Loads the area at `--root`; `None` (after saying why) when it is not an area root.
+fn load_area(cli: &Cli, out: &output::Output) -> Option<crate::area::Area> {
+    is_area_root(cli, out).then(|| crate::area::Area::load(&cli.root))
 }
 
 /// Loads the area and stops with its diagnostics if it has errors: commands other

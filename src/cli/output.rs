@@ -1,16 +1,20 @@
-//! Writing to the terminal: colour decisions, diagnostics in each format, JSON.
+//! Writing to the terminal: colour decisions, progress, diagnostics in each format, JSON.
 
 use std::io::{IsTerminal, Write};
 
 use serde::Serialize;
 
 use super::args::{CheckFormat, Color};
+use super::progress::Spinner;
 use crate::diagnostic::{self, Diagnostic};
+use crate::progress::Progress;
 use crate::source::Sources;
 
-/// Where a command's output goes, and whether it may use colour.
+/// Where a command's output goes, whether it may use colour, and the spinner shown
+/// while a long command works (cleared as soon as anything is printed).
 pub struct Output {
     color: bool,
+    spinner: Spinner,
 }
 
 impl Output {
@@ -22,11 +26,23 @@ impl Output {
                 std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
             }
         };
-        Output { color }
+        Output {
+            color,
+            spinner: Spinner::default(),
+        }
+    }
+
+    /// Shows progress on a terminal from now until the first thing printed, when the
+    /// output is meant for people (not JSON or annotations for a machine).
+    pub fn progress(&self, for_people: bool) {
+        if for_people {
+            self.spinner.start();
+        }
     }
 
     /// Prints to standard output; a closed pipe is not worth a panic.
     pub fn print(&self, text: &str) {
+        self.spinner.clear();
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(text.as_bytes());
         let _ = stdout.flush();
@@ -34,6 +50,7 @@ impl Output {
 
     /// Prints a message about the run itself (not the input) to standard error.
     pub fn note(&self, text: &str) {
+        self.spinner.clear();
         let mut stderr = std::io::stderr().lock();
         let _ = writeln!(stderr, "{text}");
     }
@@ -48,6 +65,7 @@ impl Output {
 
     /// Prints diagnostics for people (to standard error, as compilers do).
     pub fn diagnostics(&self, sources: &Sources, diagnostics: &[Diagnostic]) {
+        self.spinner.clear();
         let mut stderr = std::io::stderr().lock();
         for d in diagnostics {
             let _ = write!(stderr, "{}", d.render(sources, self.color));
@@ -65,6 +83,12 @@ impl Output {
             CheckFormat::Json => self.json(&JsonReport::new(sources, diagnostics)),
             CheckFormat::Github => self.print(&github_annotations(sources, diagnostics)),
         }
+    }
+}
+
+impl Progress for Output {
+    fn phase(&self, name: &str) {
+        self.spinner.phase(name);
     }
 }
 

@@ -1,10 +1,11 @@
-//! `pathways schema`: writes the directory files' JSON Schemas (for editors).
+//! `pathways schema`: writes the JSON Schemas of the directory and scenario files
+//! (for editors).
 
 use super::Outcome;
 use super::args::SchemaArgs;
 use super::fmt::write_atomically;
 use super::output::Output;
-use crate::directory::schema;
+use crate::golden::schema;
 
 pub fn run(args: &SchemaArgs, out: &Output) -> Outcome {
     if let Err(error) = std::fs::create_dir_all(&args.out) {
@@ -14,7 +15,7 @@ pub fn run(args: &SchemaArgs, out: &Output) -> Outcome {
         ));
         return Outcome::Failure;
     }
-    for file in schema::schemas() {
+    for file in schema::all() {
         let path = args.out.join(file.name);
         if let Err(error) = write_atomically(&path, &file.text) {
             out.note(&format!(

@@ -7,14 +7,18 @@ use crate::area::Area;
 use crate::diagnostic::Diagnostic;
 use crate::golden::snapshot::{self, Change, ChangeKind, Mode};
 use crate::golden::{self, Options, Run, report};
+use crate::progress::Progress;
 use crate::source::Sources;
 
 pub fn run(cli: &Cli, args: &TestArgs, out: &Output) -> Outcome {
+    out.progress(args.format == TestFormat::Text);
+    out.phase("loading the directory and rules");
     let area = match load_clean_area(cli, out) {
         Ok(area) => area,
         Err(outcome) => return outcome,
     };
     let mut sources = area.sources.clone();
+    out.phase("loading the golden tests");
     let (scenarios, diagnostics) =
         golden::load(&area.root, &mut sources, &area.rules, &area.directory);
     if !diagnostics.is_empty() {
@@ -27,12 +31,14 @@ pub fn run(cli: &Cli, args: &TestArgs, out: &Output) -> Outcome {
         as_of: area.reference_date(args.date.as_of),
         filter: args.filter.clone(),
     };
+    out.phase("running the golden tests");
     let mut run = golden::run(&area.rules, &area.directory, &scenarios, &options);
     if run.cases.is_empty() {
         out.note(&nothing_ran(&area, args));
         return Outcome::Problems;
     }
     let changes = if args.snapshot || args.bless {
+        out.phase("comparing the snapshots");
         let mode = if args.bless {
             Mode::Bless
         } else {

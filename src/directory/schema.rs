@@ -23,7 +23,8 @@ pub fn schemas() -> Vec<SchemaFile> {
     ]
 }
 
-fn file<T: JsonSchema>(name: &'static str, describes: &'static str) -> SchemaFile {
+/// The schema of `T`, read from `describes`, under `schemas/name`.
+pub fn file<T: JsonSchema>(name: &'static str, describes: &'static str) -> SchemaFile {
     let mut schema = generator().into_root_schema_for::<T>();
     schema.insert("$id".into(), format!("pathways/schemas/{name}").into());
     schema.insert("title".into(), format!("pathways: {describes}").into());

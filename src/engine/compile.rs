@@ -1,86 +1,21 @@
-//! Compiling a rule set against the directory, for one reference date, into decision
-//! diagrams: each pathway's condition, each service's eligibility, each category's
-//! eligible services, and the outcome diagram whose leaves are the outcome table's rows.
-//!
-//! The outcome diagram is built without ever enumerating the answer space: pathway
-//! conditions are folded (as a balanced tree of unions) into one diagram whose leaves
-//! are sets of fired pathways; each category's eligible services likewise; the two are
-//! then combined one category at a time, keeping a category's services only where a
-//! fired pathway (or the fallback) can use them, so the diagram stays as small as the
-//! rules allow.
+//! Compiling a rule set against the directory, for one reference date, into boolean
+//! decision diagrams: each pathway's condition and each service's eligibility. Their
+//! size follows the size of the rules and of the directory; the checks work on them.
+//! The finder's outcome table (`outcomes`) is built from them on first use.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
 use crate::directory::model::{Client, Directory, RiskLevel, Service};
-use crate::engine::diagram::{FALSE, FastMap, Manager, NodeId, TRUE};
+use crate::engine::diagram::{FALSE, Manager, NodeId, TRUE};
+use crate::engine::outcomes::OutcomeTable;
 use crate::engine::serialise::Diagram;
-use crate::rules::model::{
-    Condition, DomainKind, PathwayIx, QuestionIx, ReferTo, RuleSet, Target, Urgency, ValueIx,
-};
+use crate::rules::model::{Condition, DomainKind, PathwayIx, QuestionIx, RuleSet, ValueIx};
 
 /// Index of a service in [`Directory::services`] (sorted by id).
 pub type ServiceIx = usize;
-
-/// One service to refer to, in one outcome.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Referral {
-    /// The service's id.
-    pub service: String,
-    /// The pathways that led to it, in declaration order (empty when via the fallback).
-    pub pathways: Vec<PathwayIx>,
-    /// The most urgent of its pathways' urgencies.
-    pub urgency: Urgency,
-    pub fallback: bool,
-}
-
-/// What the finder says for one set of situations: a row of the outcome table.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Outcome {
-    /// Most urgent first, then in order of first appearance; de-duplicated.
-    pub referrals: Vec<Referral>,
-    /// The pathways that fire, in declaration order.
-    pub pathways: Vec<PathwayIx>,
-    /// Whether the fallback applied (exactly when the pathways yield no referral).
-    pub fallback: bool,
-}
-
-/// Interned sorted sets (or tuples) of small indices: diagram leaves carry their ids.
-#[derive(Clone, Debug, Default)]
-pub struct SetTable {
-    sets: Vec<Vec<u32>>,
-    ids: FastMap<Vec<u32>, u32>,
-}
-
-impl SetTable {
-    fn intern(&mut self, set: Vec<u32>) -> u32 {
-        if let Some(&id) = self.ids.get(&set) {
-            return id;
-        }
-        let id = u32::try_from(self.sets.len()).unwrap_or(u32::MAX);
-        self.sets.push(set.clone());
-        self.ids.insert(set, id);
-        id
-    }
-
-    /// The set a leaf id stands for (empty for an unknown id).
-    pub fn get(&self, id: u32) -> &[u32] {
-        self.sets.get(id as usize).map_or(&[], Vec::as_slice)
-    }
-
-    fn union(&mut self, a: u32, b: u32) -> u32 {
-        if a == b {
-            return a;
-        }
-        let mut merged: Vec<u32> = self.get(a).iter().chain(self.get(b)).copied().collect();
-        merged.sort_unstable();
-        merged.dedup();
-        self.intern(merged)
-    }
-}
 
 /// The rules compiled against the directory for one reference date.
 #[derive(Clone, Debug)]
@@ -89,17 +24,16 @@ pub struct Compiled {
     pub(crate) as_of: Date,
     /// Service ids, in directory order (sorted).
     pub(crate) services: Vec<String>,
+    /// Whether each service is open on `as_of`.
+    pub(crate) open: Vec<bool>,
+    /// Each category's services (open or not), by id.
+    pub(crate) members: BTreeMap<String, Vec<ServiceIx>>,
     manager: Manager,
-    conditions: Vec<NodeId>,
+    pub(crate) conditions: Vec<NodeId>,
     eligible: Vec<NodeId>,
     eligible_anywhere: Vec<NodeId>,
-    categories: BTreeMap<String, NodeId>,
-    service_sets: SetTable,
-    fired: NodeId,
-    pathway_sets: SetTable,
-    outcome_root: NodeId,
-    outcomes: Vec<Outcome>,
-    /// Built on first use: analyses do not need it.
+    /// Built on first use: the checks do not need them.
+    outcomes: OnceLock<OutcomeTable>,
     diagram: OnceLock<Diagram>,
 }
 
@@ -122,82 +56,34 @@ pub fn compile(rules: &RuleSet, directory: &Directory, as_of: Date) -> Compiled 
         .iter()
         .map(|s| lines.service(&mut manager, rules, directory, s, as_of))
         .unzip();
-    let mut service_sets = SetTable::default();
-    let categories = directory
+    let members = directory
         .categories
         .iter()
         .map(|c| {
-            let members = indexed(&eligible, |s| {
-                directory
-                    .services
-                    .get(s)
-                    .is_some_and(|sv| sv.in_category(&c.id))
-            });
-            let root = union_all(&mut manager, &mut service_sets, &members);
-            (c.id.value.clone(), root)
+            let services = (0..)
+                .zip(&directory.services)
+                .filter(|(_, s)| s.in_category(&c.id))
+                .map(|(i, _)| i)
+                .collect();
+            (c.id.value.clone(), services)
         })
         .collect();
-    let mut pathway_sets = SetTable::default();
-    let fired = union_all(
-        &mut manager,
-        &mut pathway_sets,
-        &indexed(&conditions, |_| true),
-    );
-    let services: Vec<String> = directory.services.iter().map(|s| s.id.clone()).collect();
-    let mut compiled = Compiled {
+    Compiled {
         rules: rules.clone(),
         as_of,
-        services,
+        services: directory.services.iter().map(|s| s.id.clone()).collect(),
+        open: directory
+            .services
+            .iter()
+            .map(|s| s.is_open_on(as_of))
+            .collect(),
+        members,
         manager,
         conditions,
         eligible,
         eligible_anywhere,
-        categories,
-        service_sets,
-        fired,
-        pathway_sets,
-        outcome_root: FALSE,
-        outcomes: Vec::new(),
+        outcomes: OnceLock::new(),
         diagram: OnceLock::new(),
-    };
-    let open: Vec<bool> = directory
-        .services
-        .iter()
-        .map(|s| s.is_open_on(as_of))
-        .collect();
-    compiled.build_outcomes(&open);
-    compiled
-}
-
-/// `(index, diagram)` for each diagram whose index passes `keep`.
-fn indexed(diagrams: &[NodeId], keep: impl Fn(usize) -> bool) -> Vec<(u32, NodeId)> {
-    diagrams
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| keep(*i))
-        .map(|(i, &d)| (u32::try_from(i).unwrap_or(u32::MAX), d))
-        .collect()
-}
-
-/// The diagram whose leaf, in each situation, is the set of indices whose boolean
-/// diagram holds there. A balanced tree of unions keeps the intermediate diagrams
-/// small (each condition takes part in a logarithmic number of merges).
-fn union_all(manager: &mut Manager, sets: &mut SetTable, parts: &[(u32, NodeId)]) -> NodeId {
-    match parts {
-        [] => {
-            let empty = sets.intern(Vec::new());
-            manager.leaf(empty)
-        }
-        [(index, condition)] => {
-            let (empty, single) = (sets.intern(Vec::new()), sets.intern(vec![*index]));
-            manager.map_leaves(*condition, |v| if v == 0 { empty } else { single })
-        }
-        _ => {
-            let (left, right) = parts.split_at(parts.len() / 2);
-            let l = union_all(manager, sets, left);
-            let r = union_all(manager, sets, right);
-            manager.apply(l, r, |a, b| sets.union(a, b))
-        }
     }
 }
 
@@ -375,295 +261,6 @@ fn coverage(
     value_test(manager, rules, q, |id| covered.contains(id))
 }
 
-/// What a pathway's (or the fallback's) referrals need, to build outcomes.
-struct Uses {
-    /// Categories referred to.
-    categories: BTreeSet<String>,
-    /// Whether some direct referral is to an open service (so it always yields one).
-    direct_open: bool,
-}
-
-impl Uses {
-    fn of(referrals: &[ReferTo], services: &[String], open: &[bool]) -> Uses {
-        let categories = referrals
-            .iter()
-            .filter_map(|r| match &r.target {
-                Target::Category(c) => Some(c.clone()),
-                Target::Service(_) => None,
-            })
-            .collect();
-        let direct_open = referrals.iter().any(|r| match &r.target {
-            Target::Service(id) => service_ix(services, id).is_some_and(|s| open_at(open, s)),
-            Target::Category(_) => false,
-        });
-        Uses {
-            categories,
-            direct_open,
-        }
-    }
-}
-
-fn service_ix(services: &[String], id: &str) -> Option<ServiceIx> {
-    services.binary_search_by(|s| s.as_str().cmp(id)).ok()
-}
-
-fn open_at(open: &[bool], service: ServiceIx) -> bool {
-    open.get(service).copied().unwrap_or(false)
-}
-
-impl Compiled {
-    /// Builds the outcome diagram and table from the fired-pathways and category
-    /// diagrams. Leaves pass through tuples `[fired set, services of each category
-    /// used]`, where a category's services are kept only where they can matter.
-    fn build_outcomes(&mut self, open: &[bool]) {
-        let uses: Vec<Uses> = self
-            .rules
-            .pathways
-            .iter()
-            .map(|p| Uses::of(&p.referrals, &self.services, open))
-            .collect();
-        let fallback_uses = self
-            .rules
-            .fallback
-            .as_ref()
-            .map(|f| Uses::of(&f.referrals, &self.services, open));
-        let used: Vec<(String, NodeId)> = self
-            .categories
-            .iter()
-            .filter(|(c, _)| {
-                uses.iter()
-                    .chain(&fallback_uses)
-                    .any(|u| u.categories.contains(*c))
-            })
-            .map(|(c, &root)| (c.clone(), root))
-            .collect();
-        let mut tuples = SetTable::default();
-        let mut root = self
-            .manager
-            .map_leaves(self.fired, |f| tuples.intern(vec![f]));
-        let empty_services = self.service_sets.intern(Vec::new());
-        for (category, services) in &used {
-            let needs = |tuple: &[u32]| {
-                let fired = tuple.first().map_or(&[][..], |&f| self.pathway_sets.get(f));
-                let by_pathway = fired.iter().any(|&p| {
-                    uses.get(p as usize)
-                        .is_some_and(|u| u.categories.contains(category))
-                });
-                let by_fallback = fallback_uses.as_ref().is_some_and(|u| {
-                    u.categories.contains(category)
-                        && !fired
-                            .iter()
-                            .any(|&p| uses.get(p as usize).is_some_and(|u| u.direct_open))
-                });
-                by_pathway || by_fallback
-            };
-            root = self.manager.apply(root, *services, |t, s| {
-                let mut tuple = tuples.get(t).to_vec();
-                tuple.push(if needs(&tuple) { s } else { empty_services });
-                tuples.intern(tuple)
-            });
-        }
-        let targets = Targets::of(&self.rules, &self.services, open, &used);
-        let mut table: FastMap<Draft, u32> = FastMap::default();
-        let mut outcomes = Vec::new();
-        let mut outcome_ids: FastMap<u32, u32> = FastMap::default();
-        for t in self.manager.leaves(root) {
-            let draft = self.draft(tuples.get(t), &targets);
-            let id = match table.get(&draft) {
-                Some(&id) => id,
-                None => {
-                    outcomes.push(self.finish(&draft));
-                    let id = u32::try_from(outcomes.len() - 1).unwrap_or(u32::MAX);
-                    table.insert(draft, id);
-                    id
-                }
-            };
-            outcome_ids.insert(t, id);
-        }
-        self.outcome_root = self
-            .manager
-            .map_leaves(root, |t| outcome_ids.get(&t).copied().unwrap_or(0));
-        self.outcomes = outcomes;
-    }
-
-    /// The outcome for one leaf tuple of [`Compiled::build_outcomes`], with services
-    /// as indices.
-    fn draft(&self, tuple: &[u32], targets: &Targets) -> Draft {
-        let pathways: Vec<u32> = tuple
-            .first()
-            .map(|&f| self.pathway_sets.get(f).to_vec())
-            .unwrap_or_default();
-        let mut list = ReferralList::default();
-        let add = |list: &mut ReferralList, resolved: &[(Resolved, Urgency)], by| {
-            for (target, urgency) in resolved {
-                let services = match target {
-                    Resolved::Service(s) => std::slice::from_ref(s),
-                    Resolved::Category(k) => tuple
-                        .get(k + 1)
-                        .map_or(&[][..], |&set| self.service_sets.get(set)),
-                    Resolved::Nothing => &[],
-                };
-                for &s in services {
-                    list.add(s, by, *urgency);
-                }
-            }
-        };
-        for &p in &pathways {
-            add(&mut list, targets.pathway(p), Some(p));
-        }
-        let fallback = self.rules.fallback.is_some() && list.referrals.is_empty();
-        if fallback {
-            add(&mut list, &targets.fallback, None);
-        }
-        Draft {
-            referrals: list.finish(),
-            pathways,
-            fallback,
-        }
-    }
-
-    /// The outcome a draft stands for, with service ids.
-    fn finish(&self, draft: &Draft) -> Outcome {
-        Outcome {
-            referrals: draft
-                .referrals
-                .iter()
-                .map(|r| Referral {
-                    service: self
-                        .services
-                        .get(r.service as usize)
-                        .cloned()
-                        .unwrap_or_default(),
-                    pathways: r.pathways.iter().map(|&p| p as usize).collect(),
-                    urgency: r.urgency,
-                    fallback: r.fallback,
-                })
-                .collect(),
-            pathways: draft.pathways.iter().map(|&p| p as usize).collect(),
-            fallback: draft.fallback,
-        }
-    }
-}
-
-/// An outcome with services and pathways as indices: cheap to build, hash and compare.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-struct Draft {
-    referrals: Vec<DraftReferral>,
-    pathways: Vec<u32>,
-    fallback: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct DraftReferral {
-    service: u32,
-    pathways: Vec<u32>,
-    urgency: Urgency,
-    fallback: bool,
-}
-
-/// A referral target resolved once: an open service, or a category by its position
-/// in the outcome tuples.
-#[derive(Clone, Copy, Debug)]
-enum Resolved {
-    Service(u32),
-    Category(usize),
-    /// A closed or unknown service, or a category no tuple carries.
-    Nothing,
-}
-
-/// Every pathway's targets (and the fallback's), resolved.
-struct Targets {
-    pathways: Vec<Vec<(Resolved, Urgency)>>,
-    fallback: Vec<(Resolved, Urgency)>,
-}
-
-impl Targets {
-    fn of(
-        rules: &RuleSet,
-        services: &[String],
-        open: &[bool],
-        used: &[(String, NodeId)],
-    ) -> Targets {
-        let resolve = |referrals: &[ReferTo]| -> Vec<(Resolved, Urgency)> {
-            referrals
-                .iter()
-                .map(|r| {
-                    let target = match &r.target {
-                        Target::Service(id) => service_ix(services, id)
-                            .filter(|&s| open_at(open, s))
-                            .and_then(|s| u32::try_from(s).ok())
-                            .map_or(Resolved::Nothing, Resolved::Service),
-                        Target::Category(c) => used
-                            .iter()
-                            .position(|(u, _)| u == c)
-                            .map_or(Resolved::Nothing, Resolved::Category),
-                    };
-                    (target, r.urgency)
-                })
-                .collect()
-        };
-        Targets {
-            pathways: rules
-                .pathways
-                .iter()
-                .map(|p| resolve(&p.referrals))
-                .collect(),
-            fallback: rules
-                .fallback
-                .as_ref()
-                .map(|f| resolve(&f.referrals))
-                .unwrap_or_default(),
-        }
-    }
-
-    fn pathway(&self, p: u32) -> &[(Resolved, Urgency)] {
-        self.pathways.get(p as usize).map_or(&[], Vec::as_slice)
-    }
-}
-
-/// Referrals in order of first appearance, merged by service.
-#[derive(Default)]
-struct ReferralList {
-    referrals: Vec<DraftReferral>,
-    /// Position of each service in `referrals`.
-    index: FastMap<u32, usize>,
-}
-
-impl ReferralList {
-    /// Adds `service` as referred by `pathway` (`None`: by the fallback).
-    fn add(&mut self, service: u32, pathway: Option<u32>, urgency: Urgency) {
-        match self
-            .index
-            .get(&service)
-            .and_then(|&i| self.referrals.get_mut(i))
-        {
-            Some(r) => {
-                r.urgency = r.urgency.max(urgency);
-                if let Some(p) = pathway
-                    && r.pathways.last() != Some(&p)
-                {
-                    r.pathways.push(p);
-                }
-            }
-            None => {
-                self.index.insert(service, self.referrals.len());
-                self.referrals.push(DraftReferral {
-                    service,
-                    pathways: pathway.into_iter().collect(),
-                    urgency,
-                    fallback: pathway.is_none(),
-                });
-            }
-        }
-    }
-
-    /// Most urgent first; the sort is stable, so first appearance breaks ties.
-    fn finish(mut self) -> Vec<DraftReferral> {
-        self.referrals.sort_by_key(|r| std::cmp::Reverse(r.urgency));
-        self.referrals
-    }
-}
-
 impl Compiled {
     /// The manager owning every diagram below. Analyses may build more diagrams in
     /// it (node ids never change), through [`Compiled::manager_mut`].
@@ -713,48 +310,19 @@ impl Compiled {
         self.eligible_anywhere.get(service).copied()
     }
 
-    /// For a category, the diagram whose leaf in each situation is the id of the set
-    /// of its eligible services (see [`Compiled::service_set`]).
-    pub fn category_services(&self, category: &str) -> Option<NodeId> {
-        self.categories.get(category).copied()
+    /// Whether a service is open on the reference date.
+    pub fn is_open(&self, service: ServiceIx) -> bool {
+        self.open.get(service).copied().unwrap_or(false)
     }
 
-    /// The services (indices, sorted) of a leaf of a category diagram.
-    pub fn service_set(&self, leaf: u32) -> Vec<ServiceIx> {
-        self.service_sets
-            .get(leaf)
-            .iter()
-            .map(|&s| s as usize)
-            .collect()
+    /// A category's services (open or not), or none for an unknown category.
+    pub fn category_members(&self, category: &str) -> &[ServiceIx] {
+        self.members.get(category).map_or(&[], Vec::as_slice)
     }
 
-    /// The diagram whose leaf in each situation is the id of the set of pathways that
-    /// fire (see [`Compiled::pathway_set`]).
-    pub fn fired_pathways(&self) -> NodeId {
-        self.fired
-    }
-
-    /// The pathways (sorted) of a leaf of [`Compiled::fired_pathways`].
-    pub fn pathway_set(&self, leaf: u32) -> Vec<PathwayIx> {
-        self.pathway_sets
-            .get(leaf)
-            .iter()
-            .map(|&p| p as usize)
-            .collect()
-    }
-
-    /// The outcome diagram: its leaves are indices into [`Compiled::outcomes`].
-    pub fn outcome_root(&self) -> NodeId {
-        self.outcome_root
-    }
-
-    /// The outcome table, in order of creation.
-    pub fn outcomes(&self) -> &[Outcome] {
-        &self.outcomes
-    }
-
-    pub fn outcome(&self, id: u32) -> Option<&Outcome> {
-        self.outcomes.get(id as usize)
+    /// The finder's outcome diagram and table, built on first use.
+    pub fn outcome_table(&self) -> &OutcomeTable {
+        self.outcomes.get_or_init(|| OutcomeTable::build(self))
     }
 
     /// The stable serialisation the site's finder walks.

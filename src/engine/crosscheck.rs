@@ -396,16 +396,18 @@ fn check_area(data: &[u32]) {
             assert_eq!(anywhere, eligible_anywhere(&rules, svc, as_of, s));
         }
         for c in CATEGORIES {
-            let leaf = value_at(m, compiled.category_services(c).unwrap(), s);
+            let table = compiled.outcome_table();
+            let leaf = value_at(table.manager(), table.category_services(c).unwrap(), s);
             let expected: Vec<usize> = (0..dir.services.len())
                 .filter(|&i| {
                     let svc = &dir.services[i];
                     svc.in_category(c) && eligible(&rules, &dir, svc, as_of, s)
                 })
                 .collect();
-            assert_eq!(compiled.service_set(leaf), expected);
+            assert_eq!(table.service_set(leaf), expected);
         }
-        let fired = compiled.pathway_set(value_at(m, compiled.fired_pathways(), s));
+        let table = compiled.outcome_table();
+        let fired = table.pathway_set(value_at(table.manager(), table.fired_pathways(), s));
         assert_eq!(fired, expected.pathways);
         outcome_of.insert(s.clone(), expected);
     }
@@ -483,14 +485,15 @@ fn check_partial(
         ..common(&outcomes)
     };
     assert_eq!(evaluation, expected, "partial answers {partial:?}");
-    let mut scratch = compiled.manager().fresh();
-    let root = compiled
+    let table = compiled.outcome_table();
+    let mut scratch = table.manager().fresh();
+    let root = table
         .manager()
-        .restrict_into(compiled.outcome_root(), partial, &mut scratch);
+        .restrict_into(table.root(), partial, &mut scratch);
     let reachable: HashSet<&Outcome> = scratch
         .leaves(root)
         .into_iter()
-        .map(|id| compiled.outcome(id).unwrap())
+        .map(|id| table.outcome(id).unwrap())
         .collect();
     let enumerated: HashSet<&Outcome> = outcomes.into_iter().collect();
     assert_eq!(reachable, enumerated, "outcomes reachable from {partial:?}");
@@ -561,7 +564,7 @@ fn compiles_a_moderately_large_area() {
         started.elapsed(),
         m.len(),
         compiled.diagram().nodes.len(),
-        compiled.outcomes().len()
+        compiled.outcome_table().outcomes().len()
     );
     let mut rng = super::fixtures::Rng::new(11);
     for _ in 0..300 {

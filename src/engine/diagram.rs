@@ -80,6 +80,7 @@ type Memo = FastMap<(NodeId, NodeId), NodeId>;
 
 /// A hash map keyed by small integers (node ids, leaf values, sets of them).
 pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// The multiply-and-rotate hash rustc uses ("FxHash"): several times faster than the
 /// default SipHash on the unique and memo tables, which dominated compile profiles.
@@ -325,12 +326,64 @@ impl Manager {
 
     /// Conjunction of many (true for none).
     pub fn and_all(&mut self, fs: impl IntoIterator<Item = NodeId>) -> NodeId {
-        fs.into_iter().fold(TRUE, |acc, f| self.and(acc, f))
+        let fs: Vec<NodeId> = fs.into_iter().collect();
+        self.balanced(&fs, TRUE, Manager::and)
     }
 
     /// Disjunction of many (false for none).
     pub fn or_any(&mut self, fs: impl IntoIterator<Item = NodeId>) -> NodeId {
-        fs.into_iter().fold(FALSE, |acc, f| self.or(acc, f))
+        let fs: Vec<NodeId> = fs.into_iter().collect();
+        self.balanced(&fs, FALSE, Manager::or)
+    }
+
+    /// `op` over many, as a balanced tree: with thousands of operands (a national
+    /// rule set's pathways), each takes part in a logarithmic number of operations
+    /// on small intermediate diagrams rather than one ever-growing accumulator.
+    fn balanced(
+        &mut self,
+        fs: &[NodeId],
+        unit: NodeId,
+        op: fn(&mut Manager, NodeId, NodeId) -> NodeId,
+    ) -> NodeId {
+        match fs {
+            [] => unit,
+            [one] => *one,
+            _ => {
+                let (left, right) = fs.split_at(fs.len() / 2);
+                let l = self.balanced(left, unit, op);
+                let r = self.balanced(right, unit, op);
+                op(self, l, r)
+            }
+        }
+    }
+
+    /// Whether two boolean diagrams hold together somewhere. Builds no node, and stops
+    /// at the first situation found.
+    pub fn intersects(&self, f: NodeId, g: NodeId) -> bool {
+        self.intersects_rec(f.min(g), f.max(g), &mut FastSet::default())
+    }
+
+    fn intersects_rec(
+        &self,
+        f: NodeId,
+        g: NodeId,
+        refuted: &mut FastSet<(NodeId, NodeId)>,
+    ) -> bool {
+        if f == FALSE || g == FALSE || refuted.contains(&(f, g)) {
+            return false;
+        }
+        if let (Some(a), Some(b)) = (self.leaf_value(f), self.leaf_value(g)) {
+            return a != 0 && b != 0;
+        }
+        let question = self.level(f).min(self.level(g));
+        let found = (0..self.domain_size(question)).any(|v| {
+            let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
+            self.intersects_rec(a.min(b), a.max(b), refuted)
+        });
+        if !found {
+            refuted.insert((f, g));
+        }
+        found
     }
 
     /// Both leaves combined, when both are leaves.

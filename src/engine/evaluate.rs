@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::engine::compile::{Compiled, Outcome, Referral};
+use crate::engine::compile::Compiled;
+use crate::engine::outcomes::{Outcome, Referral};
 use crate::rules::model::{DomainKind, PathwayIx, Question, QuestionIx, RuleSet, ValueIx};
 use crate::suggest::did_you_mean;
 
@@ -128,14 +129,15 @@ pub struct Evaluation {
 impl Compiled {
     /// Evaluates answers exactly; partial answers are allowed.
     pub fn evaluate(&self, answers: &Answers) -> Evaluation {
-        let mut scratch = self.manager().fresh();
-        let root =
-            self.manager()
-                .restrict_into(self.outcome_root(), answers.as_slice(), &mut scratch);
+        let table = self.outcome_table();
+        let mut scratch = table.manager().fresh();
+        let root = table
+            .manager()
+            .restrict_into(table.root(), answers.as_slice(), &mut scratch);
         let outcomes: Vec<&Outcome> = scratch
             .leaves(root)
             .into_iter()
-            .filter_map(|id| self.outcome(id))
+            .filter_map(|id| table.outcome(id))
             .collect();
         Evaluation {
             questions_that_matter: scratch.support(root),

@@ -18,6 +18,7 @@ mod compile;
 pub mod diagram;
 mod evaluate;
 mod explain;
+mod outcomes;
 mod serialise;
 
 #[cfg(test)]
@@ -27,12 +28,13 @@ pub(crate) mod fixtures;
 #[cfg(test)]
 mod tests;
 
-pub use compile::{Compiled, Outcome, Referral, ServiceIx, SetTable, compile};
+pub use compile::{Compiled, ServiceIx, compile};
 pub use diagram::{Cube, Manager, NodeId};
 pub use evaluate::{Answers, Evaluation};
 pub use explain::{
     Because, Explanation, Part, PathwayExplanation, PathwayStatus, ReferralExplanation, describe,
 };
+pub use outcomes::{Outcome, OutcomeTable, Referral, SetTable};
 pub use serialise::{
     Diagram, DiagramNode, DiagramPathway, DiagramQuestion, DiagramValue, FORMAT, kind_id,
 };

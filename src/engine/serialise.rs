@@ -33,8 +33,9 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::compile::{Compiled, Outcome};
+use crate::engine::compile::Compiled;
 use crate::engine::diagram::{Node, NodeId};
+use crate::engine::outcomes::{Outcome, OutcomeTable};
 use crate::rules::model::{DomainKind, Question};
 
 /// The format id written in every diagram.
@@ -129,12 +130,13 @@ impl Diagram {
                 .collect(),
             ..Diagram::default()
         };
+        let table = compiled.outcome_table();
         let mut walk = Walk {
-            compiled,
+            table,
             diagram: &mut diagram,
             refs: HashMap::new(),
         };
-        let root = walk.visit(compiled.outcome_root());
+        let root = walk.visit(table.root());
         diagram.root = root;
         diagram
     }
@@ -142,7 +144,7 @@ impl Diagram {
 
 /// A depth-first walk numbering nodes (children first) and outcomes.
 struct Walk<'a> {
-    compiled: &'a Compiled,
+    table: &'a OutcomeTable,
     diagram: &'a mut Diagram,
     refs: HashMap<NodeId, i64>,
 }
@@ -152,14 +154,14 @@ impl Walk<'_> {
         if let Some(&r) = self.refs.get(&id) {
             return r;
         }
-        let r = match self.compiled.manager().get(id) {
+        let r = match self.table.manager().get(id) {
             Some(Node::Branch { question, children }) => {
                 let children = children.iter().map(|&c| self.visit(c)).collect();
                 self.diagram.nodes.push(DiagramNode(question, children));
                 count(self.diagram.nodes.len()) - 1
             }
             Some(Node::Leaf(outcome)) => {
-                let outcome = self.compiled.outcome(outcome).cloned().unwrap_or_default();
+                let outcome = self.table.outcome(outcome).cloned().unwrap_or_default();
                 self.diagram.outcomes.push(outcome);
                 -count(self.diagram.outcomes.len())
             }

@@ -8,6 +8,7 @@ pub mod raw;
 pub mod report;
 mod run;
 pub mod scenario;
+pub mod schema;
 pub mod snapshot;
 
 pub use coverage::{Coverage, PartCoverage, PathwayCoverage, percent};

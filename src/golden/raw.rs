@@ -5,6 +5,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_saphyr::Spanned;
@@ -12,7 +13,8 @@ use serde_saphyr::Spanned;
 /// Text with its position in the file.
 pub type Text = Spanned<String>;
 
-/// A scenario file: a list of cases.
+/// A scenario file (`tests/golden/*.yaml`): the golden test cases, each with answers
+/// and what the finder must then say.
 ///
 /// ```yaml
 /// cases:
@@ -20,52 +22,99 @@ pub type Text = Spanned<String>;
 ///     answers: {locality: hilsea, perpetrator: no, risk: high}
 ///     includes: [marac, idva]
 /// ```
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
+    /// The cases, run in the order written.
     pub cases: Vec<Case>,
 }
 
 /// One case: answers (possibly a table of them) and what the result must be.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
-    /// Unique across every scenario file of the area.
+    /// What the case shows, in plain words; unique across every scenario file of the area.
+    #[schemars(with = "String")]
     pub name: Text,
+    /// Optional longer text: why the result must be so (the policy behind it).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub description: Option<Text>,
+    /// Optional words to pick cases with `pathways test --filter`.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub tags: Vec<Text>,
     /// Evaluate as of this date (YYYY-MM-DD) instead of the area's reference date.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub as_of: Option<Text>,
     /// `question: value` for each question answered; the others are left open.
     #[serde(default)]
+    #[schemars(schema_with = "answers")]
     pub answers: Entries<Text>,
-    /// A table: `question: [value, ...]`; the case runs once for every combination.
+    /// A table: `question: [value, ...]`; the case runs once for every combination
+    /// (a locality group stands for each of its localities).
     #[serde(default)]
+    #[schemars(schema_with = "table")]
     pub each: Option<Spanned<Entries<Vec<Text>>>>,
     /// A table: one answer set a row, each added to `answers`.
     #[serde(default)]
+    #[schemars(schema_with = "rows")]
     pub rows: Option<Spanned<Vec<Entries<Text>>>>,
     /// Exactly these services (in any order).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub refer: Option<Spanned<Vec<Text>>>,
     /// At least these services.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub includes: Vec<Text>,
     /// None of these services.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub excludes: Vec<Text>,
     /// Exactly these pathways fire (in any order).
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub pathways: Option<Spanned<Vec<Text>>>,
     /// Exactly these unanswered questions could still change the result.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub questions_that_matter: Option<Spanned<Vec<Text>>>,
-    /// `true`: no pathway refers anywhere.
+    /// `true`: no pathway refers anywhere (only `otherwise` may); `false`: some pathway does.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub no_referral: Option<Spanned<bool>>,
+}
+
+/// One answer as YAML may read it: a value id or a number, and `yes`/`no`, which
+/// some readers take for booleans.
+fn answer() -> Schema {
+    json_schema!({
+        "description": "A value of the question: `yes` or `no`, a value id (`high`, a locality id) or a whole number.",
+        "type": ["string", "integer", "boolean"]
+    })
+}
+
+fn answers(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "additionalProperties": answer()
+    })
+}
+
+fn table(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": answer()}
+    })
+}
+
+fn rows(generator: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "array",
+        "items": answers(generator)
+    })
 }
 
 /// The entries of a mapping in file order, keys with their positions (a `BTreeMap`

@@ -24,6 +24,7 @@ use crate::area::Area;
 use crate::diagnostic::{self, Diagnostic};
 use crate::directory::model::{Directory, Tier};
 use crate::engine::{self, Compiled, Diagram, Outcome};
+use crate::progress::{Progress, Silent};
 use crate::rules::model::Target;
 use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
@@ -60,6 +61,12 @@ impl Build {
 /// else `SOURCE_DATE_EPOCH`, else today). Templates and assets come from
 /// `root/site/templates` and `root/site/static` when they exist, else the built-in ones.
 pub fn build(root: &Path, as_of: Option<Date>) -> Build {
+    build_with(root, as_of, &Silent)
+}
+
+/// [`build`], telling `progress` as each phase starts.
+pub fn build_with(root: &Path, as_of: Option<Date>, progress: &dyn Progress) -> Build {
+    progress.phase("loading the directory and rules");
     let area = Area::load(root);
     let mut result = Build {
         sources: area.sources.clone(),
@@ -73,10 +80,11 @@ pub fn build(root: &Path, as_of: Option<Date>) -> Build {
     }
     let date = area.reference_date(as_of);
     result.date = Some(date);
+    progress.phase("checking every combination of answers");
     result.diagnostics.extend(analysis::check(&area, date));
     if !result.diagnostics.iter().any(Diagnostic::is_error) {
         match Look::for_area(root).map_err(|d| vec![*d]) {
-            Ok(look) => match render(&area, date, &look) {
+            Ok(look) => match render(&area, date, &look, progress) {
                 Ok(files) => result.files = Some(files),
                 Err(problems) => result.diagnostics.extend(problems),
             },
@@ -88,8 +96,14 @@ pub fn build(root: &Path, as_of: Option<Date>) -> Build {
 }
 
 /// Renders every page of an area that checked cleanly, and checks every link.
-pub fn render(area: &Area, date: Date, look: &Look) -> Result<SiteFiles, Vec<Diagnostic>> {
+pub fn render(
+    area: &Area,
+    date: Date,
+    look: &Look,
+    progress: &dyn Progress,
+) -> Result<SiteFiles, Vec<Diagnostic>> {
     let settings = SiteSettings::new(&area.directory.area, date)?;
+    progress.phase("compiling the rules");
     let compiled = engine::compile(&area.rules, &area.directory, date);
     let mut site = Site {
         area,
@@ -103,12 +117,14 @@ pub fn render(area: &Area, date: Date, look: &Look) -> Result<SiteFiles, Vec<Dia
         settings: &settings,
         files: SiteFiles::new(),
     };
+    progress.phase("rendering the pages");
     site.all_pages().map_err(|d| vec![*d])?;
     for (path, bytes) in &look.assets {
         site.files
             .add(&format!("static/{path}"), bytes.clone())
             .map_err(|d| vec![*d])?;
     }
+    progress.phase("checking every link");
     let broken = crate::site::links::check_links(&site.files);
     if broken.is_empty() {
         Ok(site.files)

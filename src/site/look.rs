@@ -58,6 +58,18 @@ impl Look {
         })
     }
 
+    /// The built-in copies as files of an area root: `site/templates/*` and
+    /// `site/static/*`, for `pathways new` to copy.
+    pub fn builtin_files() -> Vec<(String, &'static str)> {
+        let templates = TEMPLATES
+            .iter()
+            .map(|(name, text)| (format!("site/templates/{name}"), *text));
+        let assets = ASSETS
+            .iter()
+            .map(|(name, text)| (format!("site/static/{name}"), *text));
+        templates.chain(assets).collect()
+    }
+
     fn builtin_assets() -> Vec<(String, Vec<u8>)> {
         ASSETS
             .iter()

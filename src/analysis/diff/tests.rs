@@ -220,8 +220,9 @@ fn outcome_at(compiled: &Compiled, space: &Space, s: &[u32]) -> Outcome {
                 .unwrap()
         })
         .collect();
-    let leaf = leaf_at(compiled.manager(), compiled.outcome_root(), &own);
-    compiled.outcome(leaf).unwrap().clone()
+    let table = compiled.outcome_table();
+    let leaf = leaf_at(table.manager(), table.root(), &own);
+    table.outcome(leaf).unwrap().clone()
 }
 
 fn check_pair(data: &[u32]) {

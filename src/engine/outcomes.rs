@@ -1,0 +1,485 @@
+//! The finder's outcome table: one diagram whose leaves are whole outcomes (the
+//! pathways that fire and the referrals they make, categories resolved to their
+//! eligible services), and the table of those outcomes. `refer`, `explain`, `diff`
+//! and the site's finder read it; the checks do not, because its size follows the
+//! number of distinct outcomes the rules tell apart, not the size of the rules.
+//!
+//! It is built without ever enumerating the answer space: pathway conditions are
+//! folded (as a balanced tree of unions) into one diagram whose leaves are sets of
+//! fired pathways; each category's eligible services likewise; the two are then
+//! combined one category at a time, keeping a category's services only where a fired
+//! pathway (or the fallback) can use them, so the diagram stays as small as the rules
+//! allow.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::compile::{Compiled, ServiceIx};
+use crate::engine::diagram::{FALSE, FastMap, Manager, NodeId};
+use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency};
+
+/// One service to refer to, in one outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Referral {
+    /// The service's id.
+    pub service: String,
+    /// The pathways that led to it, in declaration order (empty when via the fallback).
+    pub pathways: Vec<PathwayIx>,
+    /// The most urgent of its pathways' urgencies.
+    pub urgency: Urgency,
+    pub fallback: bool,
+}
+
+/// What the finder says for one set of situations: a row of the outcome table.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Outcome {
+    /// Most urgent first, then in order of first appearance; de-duplicated.
+    pub referrals: Vec<Referral>,
+    /// The pathways that fire, in declaration order.
+    pub pathways: Vec<PathwayIx>,
+    /// Whether the fallback applied (exactly when the pathways yield no referral).
+    pub fallback: bool,
+}
+
+/// Interned sorted sets (or tuples) of small indices: diagram leaves carry their ids.
+#[derive(Clone, Debug, Default)]
+pub struct SetTable {
+    sets: Vec<Vec<u32>>,
+    ids: FastMap<Vec<u32>, u32>,
+}
+
+impl SetTable {
+    fn intern(&mut self, set: Vec<u32>) -> u32 {
+        if let Some(&id) = self.ids.get(&set) {
+            return id;
+        }
+        let id = u32::try_from(self.sets.len()).unwrap_or(u32::MAX);
+        self.sets.push(set.clone());
+        self.ids.insert(set, id);
+        id
+    }
+
+    /// The set a leaf id stands for (empty for an unknown id).
+    pub fn get(&self, id: u32) -> &[u32] {
+        self.sets.get(id as usize).map_or(&[], Vec::as_slice)
+    }
+
+    fn union(&mut self, a: u32, b: u32) -> u32 {
+        if a == b {
+            return a;
+        }
+        let mut merged: Vec<u32> = self.get(a).iter().chain(self.get(b)).copied().collect();
+        merged.sort_unstable();
+        merged.dedup();
+        self.intern(merged)
+    }
+}
+
+/// The outcome diagram and table, in a manager of their own (a copy of the compiled
+/// rules' manager, so the conditions and eligibility diagrams are shared).
+#[derive(Clone, Debug)]
+pub struct OutcomeTable {
+    manager: Manager,
+    categories: BTreeMap<String, NodeId>,
+    service_sets: SetTable,
+    fired: NodeId,
+    pathway_sets: SetTable,
+    root: NodeId,
+    outcomes: Vec<Outcome>,
+}
+
+impl OutcomeTable {
+    pub(crate) fn build(compiled: &Compiled) -> OutcomeTable {
+        let mut manager = compiled.manager().clone();
+        let mut service_sets = SetTable::default();
+        let categories = compiled
+            .members
+            .iter()
+            .map(|(category, members)| {
+                let parts: Vec<(u32, NodeId)> = members
+                    .iter()
+                    .filter_map(|&s| Some((u32::try_from(s).ok()?, compiled.eligible(s)?)))
+                    .collect();
+                let root = union_all(&mut manager, &mut service_sets, &parts);
+                (category.clone(), root)
+            })
+            .collect();
+        let mut pathway_sets = SetTable::default();
+        let conditions: Vec<(u32, NodeId)> = (0..)
+            .zip(&compiled.conditions)
+            .map(|(i, &c)| (i, c))
+            .collect();
+        let fired = union_all(&mut manager, &mut pathway_sets, &conditions);
+        let mut table = OutcomeTable {
+            manager,
+            categories,
+            service_sets,
+            fired,
+            pathway_sets,
+            root: FALSE,
+            outcomes: Vec::new(),
+        };
+        table.build_outcomes(compiled);
+        table
+    }
+
+    /// The manager owning the outcome diagram (node ids of the compiled rules'
+    /// manager mean the same here).
+    pub fn manager(&self) -> &Manager {
+        &self.manager
+    }
+
+    /// The outcome diagram: its leaves are indices into [`OutcomeTable::outcomes`].
+    pub fn root(&self) -> NodeId {
+        self.root
+    }
+
+    /// The outcome table, in order of creation.
+    pub fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+
+    pub fn outcome(&self, id: u32) -> Option<&Outcome> {
+        self.outcomes.get(id as usize)
+    }
+
+    /// For a category, the diagram whose leaf in each situation is the id of the set
+    /// of its eligible services (see [`OutcomeTable::service_set`]).
+    pub fn category_services(&self, category: &str) -> Option<NodeId> {
+        self.categories.get(category).copied()
+    }
+
+    /// The services (indices, sorted) of a leaf of a category diagram.
+    pub fn service_set(&self, leaf: u32) -> Vec<ServiceIx> {
+        self.service_sets
+            .get(leaf)
+            .iter()
+            .map(|&s| s as usize)
+            .collect()
+    }
+
+    /// The diagram whose leaf in each situation is the id of the set of pathways that
+    /// fire (see [`OutcomeTable::pathway_set`]).
+    pub fn fired_pathways(&self) -> NodeId {
+        self.fired
+    }
+
+    /// The pathways (sorted) of a leaf of [`OutcomeTable::fired_pathways`].
+    pub fn pathway_set(&self, leaf: u32) -> Vec<PathwayIx> {
+        self.pathway_sets
+            .get(leaf)
+            .iter()
+            .map(|&p| p as usize)
+            .collect()
+    }
+}
+
+/// The diagram whose leaf, in each situation, is the set of indices whose boolean
+/// diagram holds there. A balanced tree of unions keeps the intermediate diagrams
+/// small (each condition takes part in a logarithmic number of merges).
+fn union_all(manager: &mut Manager, sets: &mut SetTable, parts: &[(u32, NodeId)]) -> NodeId {
+    match parts {
+        [] => {
+            let empty = sets.intern(Vec::new());
+            manager.leaf(empty)
+        }
+        [(index, condition)] => {
+            let (empty, single) = (sets.intern(Vec::new()), sets.intern(vec![*index]));
+            manager.map_leaves(*condition, |v| if v == 0 { empty } else { single })
+        }
+        _ => {
+            let (left, right) = parts.split_at(parts.len() / 2);
+            let l = union_all(manager, sets, left);
+            let r = union_all(manager, sets, right);
+            manager.apply(l, r, |a, b| sets.union(a, b))
+        }
+    }
+}
+
+/// What a pathway's (or the fallback's) referrals need, to build outcomes.
+struct Uses {
+    /// Categories referred to.
+    categories: BTreeSet<String>,
+    /// Whether some direct referral is to an open service (so it always yields one).
+    direct_open: bool,
+}
+
+impl Uses {
+    fn of(referrals: &[ReferTo], services: &[String], open: &[bool]) -> Uses {
+        let categories = referrals
+            .iter()
+            .filter_map(|r| match &r.target {
+                Target::Category(c) => Some(c.clone()),
+                Target::Service(_) => None,
+            })
+            .collect();
+        let direct_open = referrals.iter().any(|r| match &r.target {
+            Target::Service(id) => service_ix(services, id).is_some_and(|s| open_at(open, s)),
+            Target::Category(_) => false,
+        });
+        Uses {
+            categories,
+            direct_open,
+        }
+    }
+}
+
+fn service_ix(services: &[String], id: &str) -> Option<ServiceIx> {
+    services.binary_search_by(|s| s.as_str().cmp(id)).ok()
+}
+
+fn open_at(open: &[bool], service: ServiceIx) -> bool {
+    open.get(service).copied().unwrap_or(false)
+}
+
+impl OutcomeTable {
+    /// Builds the outcome diagram and table from the fired-pathways and category
+    /// diagrams. Leaves pass through tuples `[fired set, services of each category
+    /// used]`, where a category's services are kept only where they can matter.
+    fn build_outcomes(&mut self, compiled: &Compiled) {
+        let (rules, services, open) = (compiled.rules(), compiled.services(), &compiled.open);
+        let uses: Vec<Uses> = rules
+            .pathways
+            .iter()
+            .map(|p| Uses::of(&p.referrals, services, open))
+            .collect();
+        let fallback_uses = rules
+            .fallback
+            .as_ref()
+            .map(|f| Uses::of(&f.referrals, services, open));
+        let used: Vec<(String, NodeId)> = self
+            .categories
+            .iter()
+            .filter(|(c, _)| {
+                uses.iter()
+                    .chain(&fallback_uses)
+                    .any(|u| u.categories.contains(*c))
+            })
+            .map(|(c, &root)| (c.clone(), root))
+            .collect();
+        let mut tuples = SetTable::default();
+        let mut root = self
+            .manager
+            .map_leaves(self.fired, |f| tuples.intern(vec![f]));
+        let empty_services = self.service_sets.intern(Vec::new());
+        for (category, services) in &used {
+            let needs = |tuple: &[u32]| {
+                let fired = tuple.first().map_or(&[][..], |&f| self.pathway_sets.get(f));
+                let by_pathway = fired.iter().any(|&p| {
+                    uses.get(p as usize)
+                        .is_some_and(|u| u.categories.contains(category))
+                });
+                let by_fallback = fallback_uses.as_ref().is_some_and(|u| {
+                    u.categories.contains(category)
+                        && !fired
+                            .iter()
+                            .any(|&p| uses.get(p as usize).is_some_and(|u| u.direct_open))
+                });
+                by_pathway || by_fallback
+            };
+            root = self.manager.apply(root, *services, |t, s| {
+                let mut tuple = tuples.get(t).to_vec();
+                tuple.push(if needs(&tuple) { s } else { empty_services });
+                tuples.intern(tuple)
+            });
+        }
+        let targets = Targets::of(rules, services, open, &used);
+        let mut table: FastMap<Draft, u32> = FastMap::default();
+        let mut outcomes = Vec::new();
+        let mut outcome_ids: FastMap<u32, u32> = FastMap::default();
+        for t in self.manager.leaves(root) {
+            let draft = self.draft(rules, tuples.get(t), &targets);
+            let id = match table.get(&draft) {
+                Some(&id) => id,
+                None => {
+                    outcomes.push(finish(services, &draft));
+                    let id = u32::try_from(outcomes.len() - 1).unwrap_or(u32::MAX);
+                    table.insert(draft, id);
+                    id
+                }
+            };
+            outcome_ids.insert(t, id);
+        }
+        self.root = self
+            .manager
+            .map_leaves(root, |t| outcome_ids.get(&t).copied().unwrap_or(0));
+        self.outcomes = outcomes;
+    }
+
+    /// The outcome for one leaf tuple of [`OutcomeTable::build_outcomes`], with
+    /// services as indices.
+    fn draft(&self, rules: &RuleSet, tuple: &[u32], targets: &Targets) -> Draft {
+        let pathways: Vec<u32> = tuple
+            .first()
+            .map(|&f| self.pathway_sets.get(f).to_vec())
+            .unwrap_or_default();
+        let mut list = ReferralList::default();
+        let add = |list: &mut ReferralList, resolved: &[(Resolved, Urgency)], by| {
+            for (target, urgency) in resolved {
+                let services = match target {
+                    Resolved::Service(s) => std::slice::from_ref(s),
+                    Resolved::Category(k) => tuple
+                        .get(k + 1)
+                        .map_or(&[][..], |&set| self.service_sets.get(set)),
+                    Resolved::Nothing => &[],
+                };
+                for &s in services {
+                    list.add(s, by, *urgency);
+                }
+            }
+        };
+        for &p in &pathways {
+            add(&mut list, targets.pathway(p), Some(p));
+        }
+        let fallback = rules.fallback.is_some() && list.referrals.is_empty();
+        if fallback {
+            add(&mut list, &targets.fallback, None);
+        }
+        Draft {
+            referrals: list.finish(),
+            pathways,
+            fallback,
+        }
+    }
+}
+
+/// The outcome a draft stands for, with service ids.
+fn finish(services: &[String], draft: &Draft) -> Outcome {
+    Outcome {
+        referrals: draft
+            .referrals
+            .iter()
+            .map(|r| Referral {
+                service: services
+                    .get(r.service as usize)
+                    .cloned()
+                    .unwrap_or_default(),
+                pathways: r.pathways.iter().map(|&p| p as usize).collect(),
+                urgency: r.urgency,
+                fallback: r.fallback,
+            })
+            .collect(),
+        pathways: draft.pathways.iter().map(|&p| p as usize).collect(),
+        fallback: draft.fallback,
+    }
+}
+
+/// An outcome with services and pathways as indices: cheap to build, hash and compare.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+struct Draft {
+    referrals: Vec<DraftReferral>,
+    pathways: Vec<u32>,
+    fallback: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct DraftReferral {
+    service: u32,
+    pathways: Vec<u32>,
+    urgency: Urgency,
+    fallback: bool,
+}
+
+/// A referral target resolved once: an open service, or a category by its position
+/// in the outcome tuples.
+#[derive(Clone, Copy, Debug)]
+enum Resolved {
+    Service(u32),
+    Category(usize),
+    /// A closed or unknown service, or a category no tuple carries.
+    Nothing,
+}
+
+/// Every pathway's targets (and the fallback's), resolved.
+struct Targets {
+    pathways: Vec<Vec<(Resolved, Urgency)>>,
+    fallback: Vec<(Resolved, Urgency)>,
+}
+
+impl Targets {
+    fn of(
+        rules: &RuleSet,
+        services: &[String],
+        open: &[bool],
+        used: &[(String, NodeId)],
+    ) -> Targets {
+        let resolve = |referrals: &[ReferTo]| -> Vec<(Resolved, Urgency)> {
+            referrals
+                .iter()
+                .map(|r| {
+                    let target = match &r.target {
+                        Target::Service(id) => service_ix(services, id)
+                            .filter(|&s| open_at(open, s))
+                            .and_then(|s| u32::try_from(s).ok())
+                            .map_or(Resolved::Nothing, Resolved::Service),
+                        Target::Category(c) => used
+                            .iter()
+                            .position(|(u, _)| u == c)
+                            .map_or(Resolved::Nothing, Resolved::Category),
+                    };
+                    (target, r.urgency)
+                })
+                .collect()
+        };
+        Targets {
+            pathways: rules
+                .pathways
+                .iter()
+                .map(|p| resolve(&p.referrals))
+                .collect(),
+            fallback: rules
+                .fallback
+                .as_ref()
+                .map(|f| resolve(&f.referrals))
+                .unwrap_or_default(),
+        }
+    }
+
+    fn pathway(&self, p: u32) -> &[(Resolved, Urgency)] {
+        self.pathways.get(p as usize).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Referrals in order of first appearance, merged by service.
+#[derive(Default)]
+struct ReferralList {
+    referrals: Vec<DraftReferral>,
+    /// Position of each service in `referrals`.
+    index: FastMap<u32, usize>,
+}
+
+impl ReferralList {
+    /// Adds `service` as referred by `pathway` (`None`: by the fallback).
+    fn add(&mut self, service: u32, pathway: Option<u32>, urgency: Urgency) {
+        match self
+            .index
+            .get(&service)
+            .and_then(|&i| self.referrals.get_mut(i))
+        {
+            Some(r) => {
+                r.urgency = r.urgency.max(urgency);
+                if let Some(p) = pathway
+                    && r.pathways.last() != Some(&p)
+                {
+                    r.pathways.push(p);
+                }
+            }
+            None => {
+                self.index.insert(service, self.referrals.len());
+                self.referrals.push(DraftReferral {
+                    service,
+                    pathways: pathway.into_iter().collect(),
+                    urgency,
+                    fallback: pathway.is_none(),
+                });
+            }
+        }
+    }
+
+    /// Most urgent first; the sort is stable, so first appearance breaks ties.
+    fn finish(mut self) -> Vec<DraftReferral> {
+        self.referrals.sort_by_key(|r| std::cmp::Reverse(r.urgency));
+        self.referrals
+    }
+}
