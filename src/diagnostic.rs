@@ -3,7 +3,10 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use serde::Serialize;
 
 use crate::source::{Sources, Span};
@@ -130,7 +133,7 @@ impl Diagnostic {
                 column: start.column,
                 end_line: end.line,
                 end_column: end.column,
-                source_line: sources.line_text(span.file, span.start).to_string(),
+                source_line: source_line(sources, span),
             }
         };
         JsonDiagnostic {
@@ -149,6 +152,31 @@ impl Diagnostic {
                 })
                 .collect(),
         }
+    }
+}
+
+/// A span as the place properties of a GitHub Actions workflow command
+/// (`line=..,col=..,endLine=..,endColumn=..,`). GitHub counts columns from 1 and
+/// includes the end column, so `endColumn` is the column of the span's last character
+/// (line ends aside); it takes columns only within one line, so a span over several
+/// lines gives lines alone.
+pub fn github_place(sources: &Sources, span: Span) -> String {
+    let text = sources.text(span.file);
+    let start = sources.line_column(span.file, span.start);
+    let marked = text.get(span.start..span.end).unwrap_or("");
+    let last = marked
+        .trim_end_matches(['\n', '\r'])
+        .char_indices()
+        .next_back()
+        .map_or(span.start, |(at, _)| span.start + at);
+    let end = sources.line_column(span.file, last);
+    if end.line == start.line {
+        format!(
+            "line={},col={},endLine={},endColumn={},",
+            start.line, start.column, end.line, end.column
+        )
+    } else {
+        format!("line={},endLine={},", start.line, end.line)
     }
 }
 
@@ -216,7 +244,7 @@ struct View {
     message: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<String>>,
+    source: Option<Shown>,
     labels: Vec<LabeledSpan>,
     related: Vec<View>,
 }
@@ -243,34 +271,229 @@ impl View {
         let Some(span) = diagnostic.span else {
             return view;
         };
-        view.source = named(sources, span);
-        view.labels.push(LabeledSpan::new_primary_with_span(
-            diagnostic.label.as_deref().map(escaped),
-            span,
-        ));
-        for (other, label) in &diagnostic.related {
-            if other.file == span.file {
+        let label = diagnostic.label.as_deref().map(escaped);
+        // Related places drawn on the same excerpt: in the same file, on ordinary lines.
+        let (nearby, apart): (Vec<_>, Vec<_>) =
+            diagnostic.related.iter().partition(|(other, _)| {
+                other.file == span.file
+                    && window(sources, span).is_none()
+                    && window(sources, *other).is_none()
+            });
+        let spans: Vec<Span> = std::iter::once(span)
+            .chain(nearby.iter().map(|(other, _)| *other))
+            .collect();
+        if let Some((source, at)) = Shown::of(sources, &spans) {
+            view.source = Some(source);
+            let mut at = at.into_iter();
+            view.labels.extend(
+                at.next()
+                    .map(|a| LabeledSpan::new_primary_with_span(label, a)),
+            );
+            for ((_, text), a) in nearby.iter().zip(at) {
                 view.labels
-                    .push(LabeledSpan::new_with_span(Some(escaped(label)), *other));
-            } else {
-                view.related.push(View {
-                    message: escaped(label),
-                    severity: miette::Severity::Advice,
-                    help: None,
-                    source: named(sources, *other),
-                    labels: vec![LabeledSpan::new_primary_with_span(None, *other)],
-                    related: Vec::new(),
-                });
+                    .push(LabeledSpan::new_with_span(Some(escaped(text)), a));
             }
+        }
+        for (other, text) in apart {
+            let shown = Shown::of(sources, &[*other]);
+            view.related.push(View {
+                message: escaped(text),
+                severity: miette::Severity::Advice,
+                help: None,
+                labels: shown
+                    .iter()
+                    .flat_map(|(_, at)| at.iter())
+                    .map(|a| LabeledSpan::new_primary_with_span(None, *a))
+                    .collect(),
+                source: shown.map(|(source, _)| source),
+                related: Vec::new(),
+            });
         }
         view
     }
 }
 
-fn named(sources: &Sources, span: Span) -> Option<NamedSource<String>> {
-    let file = sources.get(span.file)?;
-    let name = file.path.display().to_string().replace('\\', "/");
-    Some(NamedSource::new(name, inert(&file.text)))
+/// Lines longer than this many bytes are shown only around the marked span: a line can
+/// hold a megabyte, and each of a hundred reports would print it whole.
+const LONGEST_LINE_SHOWN: usize = 300;
+/// Bytes shown either side of a span on such a line, and at most of the span itself.
+const AROUND: usize = 60;
+const LONGEST_SPAN_SHOWN: usize = 160;
+
+/// The part of a very long line shown for a span on it: byte range `from..to` in the
+/// file, where the shown span ends, and whether text was cut before and after. `None`
+/// for a span on a line short enough to show whole, or over several lines.
+struct Window {
+    from: usize,
+    to: usize,
+    span_end: usize,
+    cut_before: bool,
+    cut_after: bool,
+}
+
+fn window(sources: &Sources, span: Span) -> Option<Window> {
+    let text = sources.text(span.file);
+    let line = sources.line_text(span.file, span.start);
+    if line.len() <= LONGEST_LINE_SHOWN || text.get(span.start..span.end)?.contains('\n') {
+        return None;
+    }
+    let line_start = line_start(sources, span.file, span.start);
+    let line_end = line_start + line.len();
+    let floor = |mut at: usize| {
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let from = floor(span.start.saturating_sub(AROUND).max(line_start));
+    let span_end = floor(span.end.min(span.start + LONGEST_SPAN_SHOWN)).max(span.start);
+    let to = floor((span_end + AROUND).min(line_end)).max(span_end);
+    Some(Window {
+        from,
+        to,
+        span_end,
+        cut_before: from > line_start,
+        cut_after: to < line_end,
+    })
+}
+
+/// Where the line holding `offset` starts.
+fn line_start(sources: &Sources, file: crate::source::FileId, offset: usize) -> usize {
+    sources.offset_of(file, sources.line_column(file, offset).line, 1)
+}
+
+/// The line of a span for JSON: whole, or around the span with `…` where it was cut.
+fn source_line(sources: &Sources, span: Span) -> String {
+    let Some(w) = window(sources, span) else {
+        return sources.line_text(span.file, span.start).to_string();
+    };
+    let shown = sources.text(span.file).get(w.from..w.to).unwrap_or("");
+    let (before, after) = (ellipsis(w.cut_before), ellipsis(w.cut_after));
+    format!("{before}{shown}{after}")
+}
+
+fn ellipsis(cut: bool) -> &'static str {
+    if cut { "…" } else { "" }
+}
+
+/// What miette is shown of a file, made inert: the lines around some spans (not the
+/// whole file, which each of a hundred reports would copy), or for a span on a very
+/// long line only a window of that line; numbered as in the file either way.
+struct Shown {
+    name: String,
+    text: String,
+    /// The file's 0-based line where `text` starts.
+    line: usize,
+    /// For a window: the span's 0-based column in the file, in characters.
+    column: Option<usize>,
+}
+
+impl Shown {
+    /// The excerpt of one file for `spans` (a window when the first is on a very long
+    /// line, then only it is shown), and where each shown span is within it.
+    fn of(sources: &Sources, spans: &[Span]) -> Option<(Shown, Vec<SourceSpan>)> {
+        let first = spans.first()?;
+        let file = sources.get(first.file)?;
+        let name = file.path.display().to_string().replace('\\', "/");
+        let text = &file.text;
+        if let Some(w) = window(sources, *first) {
+            let at = sources.line_column(first.file, first.start);
+            let before = ellipsis(w.cut_before);
+            let shown = Shown {
+                name,
+                text: format!(
+                    "{before}{}{}",
+                    inert(text.get(w.from..w.to)?),
+                    ellipsis(w.cut_after)
+                ),
+                line: at.line - 1,
+                column: Some(at.column - 1),
+            };
+            let start = before.len() + first.start - w.from;
+            let span = SourceSpan::new(start.into(), w.span_end - first.start);
+            return Some((shown, vec![span]));
+        }
+        // One line of context either side, as miette shows; a long line without a span
+        // (context, or between two spans) is cut short.
+        let low = spans.iter().map(|s| s.start).min()?;
+        let high = spans.iter().map(|s| s.end).max()?;
+        let top = sources
+            .line_column(first.file, low)
+            .line
+            .saturating_sub(1)
+            .max(1);
+        let bottom = sources.line_column(first.file, high).line + 1;
+        let mut shown = String::new();
+        let mut starts = Vec::new();
+        for n in top..=bottom {
+            let (from, to) = (
+                sources.offset_of(first.file, n, 1),
+                sources.offset_of(first.file, n + 1, 1),
+            );
+            let line = text.get(from..to)?;
+            starts.push((from, shown.len()));
+            let marked = spans
+                .iter()
+                .any(|s| s.start < to && s.end > from || s.start == from);
+            if line.len() > LONGEST_LINE_SHOWN && !marked {
+                let mut cut = AROUND;
+                while !line.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                shown.push_str(&inert(line.get(..cut)?));
+                shown.push_str("…\n");
+            } else {
+                shown.push_str(&inert(line));
+            }
+        }
+        let at = spans
+            .iter()
+            .map(|s| {
+                let (line, excerpt) = starts
+                    .iter()
+                    .rev()
+                    .find(|(line, _)| *line <= s.start)
+                    .copied()
+                    .unwrap_or_default();
+                SourceSpan::new(
+                    (excerpt + s.start - line).into(),
+                    s.end.saturating_sub(s.start),
+                )
+            })
+            .collect();
+        let shown = Shown {
+            name,
+            text: shown,
+            line: top - 1,
+            column: None,
+        };
+        Some((shown, at))
+    }
+}
+
+impl SourceCode for Shown {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.as_bytes().read_span(span, before, after)?;
+        // The header's column is read with no lines before; a window's is the file's.
+        let column = match self.column {
+            Some(column) if before == 0 => column,
+            _ => inner.column(),
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.line,
+            column,
+            // Counted from the file's start, as miette does when merging nearby labels.
+            inner.line_count() + self.line,
+        )))
+    }
 }
 
 /// Words for the terminal, with control, invisible and bidi characters (which input
@@ -366,6 +589,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn github_columns_are_one_based_and_inclusive() {
+        let mut sources = Sources::new();
+        let file = sources.add("a.yaml", "id: hilsae\nname: é x\n");
+        let place = |start, end| github_place(&sources, Span::new(file, start, end));
+        // `hilsae`: columns 5 to 10.
+        assert_eq!(place(4, 10), "line=1,col=5,endLine=1,endColumn=10,");
+        // One character, and an empty span: start and end columns are the same.
+        assert_eq!(place(4, 5), "line=1,col=5,endLine=1,endColumn=5,");
+        assert_eq!(place(4, 4), "line=1,col=5,endLine=1,endColumn=5,");
+        // Characters, not bytes; the line end is not a column.
+        assert_eq!(place(17, 21), "line=2,col=7,endLine=2,endColumn=9,");
+        assert_eq!(place(0, 11), "line=1,col=1,endLine=1,endColumn=10,");
+        // Over two lines: lines alone.
+        assert_eq!(place(4, 15), "line=1,endLine=2,");
+    }
+
+    #[test]
     fn renders_file_line_column_source_and_help() {
         let mut sources = Sources::new();
         let f = sources.add(
@@ -389,5 +629,62 @@ mod tests {
             ),
             (2, 14)
         );
+    }
+
+    /// A span on a line of a megabyte is shown in a window of that line, at the file's
+    /// line and column, and the JSON quotes the same window: a hundred reports of such a
+    /// line print kilobytes, not a hundred megabytes.
+    #[test]
+    fn a_very_long_line_is_shown_around_the_span_only() {
+        let mut sources = Sources::new();
+        let line = format!(
+            "localities: [{}hilsee, {}]",
+            "é, ".repeat(50_000),
+            "x, ".repeat(50_000)
+        );
+        let f = sources.add("a.yaml", format!("name: X\n{line}\nnext: y\n"));
+        let start = sources.text(f).find("hilsee").unwrap();
+        let d = Diagnostic::error("unknown-locality", "unknown locality `hilsee`")
+            .at(Span::new(f, start, start + 6))
+            .label("not a locality")
+            .related(Span::new(f, 0, 4), "the service");
+        let text = d.render(&sources, false);
+        assert!(text.len() < 2_000, "{} bytes", text.len());
+        assert!(text.contains("[a.yaml:2:150014]"), "{text}");
+        assert!(text.contains("│ …é, é, é,"), "{text}");
+        assert!(text.contains("é, é, hilsee, x, x,") && text.contains("x, x…\n"));
+        assert!(
+            text.contains("│ localities: [é, é, é,"),
+            "context is cut short"
+        );
+        assert!(text.contains("not a locality") && text.contains("the service"));
+        let json = d.to_json(&sources).location.unwrap();
+        assert_eq!((json.line, json.column), (2, 150_014));
+        assert!(json.source_line.starts_with('…') && json.source_line.ends_with('…'));
+        assert!(json.source_line.len() < 200);
+    }
+
+    /// Labels far apart in one file are still drawn, each at its own line.
+    #[test]
+    fn labels_far_apart_in_a_file_are_each_drawn() {
+        let mut sources = Sources::new();
+        let text: String = (1..=500).map(|n| format!("line {n}\n")).collect();
+        let f = sources.add("b.pathways", text.as_str());
+        let at = |s: &str| text.find(s).unwrap();
+        let d = Diagnostic::warning("redundant-pathway", "adds nothing")
+            .at(Span::new(f, at("line 400\n"), at("line 400\n") + 8))
+            .label("this one")
+            .related(Span::new(f, at("line 3\n"), at("line 3\n") + 6), "that one");
+        let shown = d.render(&sources, false);
+        assert!(shown.contains("[b.pathways:400:1]"), "{shown}");
+        for line in [
+            " 2 │ line 2",
+            " 3 │ line 3",
+            " 4 │ line 4",
+            " 400 │ line 400",
+            " 401 │ line 401",
+        ] {
+            assert!(shown.contains(line), "{line}: {shown}");
+        }
     }
 }

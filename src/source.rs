@@ -54,6 +54,61 @@ impl<T> std::ops::Deref for Located<T> {
 pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
+    /// Byte offset where each line starts, so that finding a line is a binary search,
+    /// not a scan: a file can hold a hundred thousand spans.
+    line_starts: Vec<usize>,
+    /// Every [`STRIDE`] bytes (at a character boundary): that offset and the number of
+    /// characters before it, so that columns of very long lines cost no scan either.
+    checkpoints: Vec<(usize, usize)>,
+}
+
+/// Bytes between checkpoints.
+const STRIDE: usize = 256;
+
+impl SourceFile {
+    fn new(path: PathBuf, text: String) -> SourceFile {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
+        let (mut at, mut chars) = (0, 0);
+        while at <= text.len() {
+            checkpoints.push((at, chars));
+            let next = floor_char_boundary(&text, at + STRIDE).max(at + 1);
+            chars += text.get(at..next.min(text.len())).map_or(0, count_chars);
+            at = next;
+        }
+        SourceFile {
+            path,
+            text,
+            line_starts,
+            checkpoints,
+        }
+    }
+
+    /// Characters before a byte offset (at a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let index = self
+            .checkpoints
+            .partition_point(|(at, _)| *at <= offset)
+            .saturating_sub(1);
+        let (at, chars) = self.checkpoints.get(index).copied().unwrap_or((0, 0));
+        chars + self.text.get(at..offset).map_or(0, count_chars)
+    }
+
+    /// The byte offset of the character numbered `wanted` (0-based), or the text's end.
+    fn offset_of_char(&self, wanted: usize) -> usize {
+        let index = self
+            .checkpoints
+            .partition_point(|(_, chars)| *chars <= wanted)
+            .saturating_sub(1);
+        let (at, chars) = self.checkpoints.get(index).copied().unwrap_or((0, 0));
+        let rest = self.text.get(at..).unwrap_or("");
+        at + rest
+            .char_indices()
+            .nth(wanted - chars.min(wanted))
+            .map_or(rest.len(), |(i, _)| i)
+    }
 }
 
 /// A line and column, both counted from 1; the column counts characters, not bytes.
@@ -77,10 +132,7 @@ impl Sources {
     /// Adds a file; `path` is how it is named in messages.
     pub fn add(&mut self, path: impl Into<PathBuf>, text: impl Into<String>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
-        self.files.push(SourceFile {
-            path: path.into(),
-            text: text.into(),
-        });
+        self.files.push(SourceFile::new(path.into(), text.into()));
         id
     }
 
@@ -106,21 +158,30 @@ impl Sources {
     pub fn line_column(&self, file: FileId, offset: usize) -> LineColumn {
         let text = self.text(file);
         let offset = floor_char_boundary(text, offset);
-        let before = text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before.get(line_start..).unwrap_or("").chars().count() + 1;
-        LineColumn { line, column }
+        let (index, line_start) = self.line_of(file, offset);
+        let column = self.get(file).map_or(0, |f| {
+            f.chars_before(offset) - f.chars_before(line_start).min(f.chars_before(offset))
+        }) + 1;
+        LineColumn {
+            line: index + 1,
+            column,
+        }
+    }
+
+    /// The 0-based line holding a byte offset, and the offset where it starts.
+    fn line_of(&self, file: FileId, offset: usize) -> (usize, usize) {
+        let starts = self.get(file).map_or(&[][..], |f| f.line_starts.as_slice());
+        let index = starts
+            .partition_point(|start| *start <= offset)
+            .saturating_sub(1);
+        (index, starts.get(index).copied().unwrap_or(0))
     }
 
     /// The whole line (without its newline) that contains a byte offset.
     pub fn line_text(&self, file: FileId, offset: usize) -> &str {
         let text = self.text(file);
         let offset = floor_char_boundary(text, offset);
-        let start = text
-            .get(..offset)
-            .and_then(|b| b.rfind('\n'))
-            .map_or(0, |i| i + 1);
+        let (_, start) = self.line_of(file, offset);
         let end = text
             .get(offset..)
             .and_then(|a| a.find('\n'))
@@ -128,22 +189,20 @@ impl Sources {
         text.get(start..end).unwrap_or("").trim_end_matches('\r')
     }
 
-    /// Byte offset of a 1-based line and character column, clamped to the file.
+    /// Byte offset of a 1-based line and character column, clamped to the line (with
+    /// its newline) and to the file.
     pub fn offset_of(&self, file: FileId, line: usize, column: usize) -> usize {
-        let text = self.text(file);
-        let mut offset = 0;
-        for (n, l) in text.split_inclusive('\n').enumerate() {
-            if n + 1 == line {
-                let within: usize = l
-                    .chars()
-                    .take(column.saturating_sub(1))
-                    .map(char::len_utf8)
-                    .sum();
-                return offset + within;
-            }
-            offset += l.len();
-        }
-        text.len()
+        let Some(source) = self.get(file) else {
+            return 0;
+        };
+        let starts = &source.line_starts;
+        let Some(&start) = line.checked_sub(1).and_then(|n| starts.get(n)) else {
+            return source.text.len();
+        };
+        let end = starts.get(line).copied().unwrap_or(source.text.len());
+        let first = source.chars_before(start);
+        let wanted = first.saturating_add(column.saturating_sub(1));
+        source.offset_of_char(wanted).min(end)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
@@ -151,6 +210,15 @@ impl Sources {
             .iter()
             .enumerate()
             .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+    }
+}
+
+/// Characters in a text, without decoding when it is plain ASCII.
+fn count_chars(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
     }
 }
 

@@ -568,3 +568,97 @@ fn deceptive_ids_in_the_rules_are_refused() {
         }
     }
 }
+
+/// Renders every diagnostic, as `pathways check` would.
+fn render_all(area: &Area) -> usize {
+    area.diagnostics
+        .iter()
+        .map(|d| d.render(&area.sources, false).len())
+        .sum()
+}
+
+#[test]
+fn a_flood_of_problems_in_one_file_is_cut_short() {
+    let scratch = Scratch::new();
+    let unknown = vec!["nowhere"; 100_000].join(", ");
+    scratch.edit(
+        ADVICE,
+        "localities: [portsmouth]",
+        &format!("localities: [{unknown}]"),
+    );
+    let area = scratch.load();
+    assert_eq!(
+        area.diagnostics
+            .iter()
+            .filter(|d| d.code == "unknown-locality")
+            .count(),
+        100
+    );
+    let d = the(&area, "too-many-problems", ADVICE);
+    assert!(d.message.contains("99900 more problems"), "{}", d.message);
+    assert!(render_all(&area) > 0);
+
+    let scratch = Scratch::new();
+    scratch.write("rules/broken.pathways", "pathway\n".repeat(200_000));
+    let area = scratch.load();
+    let d = the(&area, "too-many-problems", "rules/broken.pathways");
+    assert!(d.message.contains("199900 more problems"), "{}", d.message);
+    assert!(render_all(&area) > 0);
+}
+
+#[test]
+fn more_than_ten_thousand_rule_files_are_cut_short() {
+    let scratch = Scratch::new();
+    for i in 0..10_000 {
+        scratch.write(&format!("rules/r{i:05}.pathways"), "# nothing\n");
+    }
+    let area = scratch.load();
+    assert!(
+        codes(&area).contains(&"too-many-files"),
+        "{:?}",
+        codes(&area)
+    );
+}
+
+#[test]
+fn fmt_and_scenario_files_are_read_within_the_rule_file_limit() {
+    let scratch = Scratch::new();
+    let big = "# a comment\n".repeat(400_000);
+    scratch.write("rules/huge.pathways", &big);
+    std::fs::create_dir_all(scratch.path("tests/golden")).unwrap();
+    scratch.write("tests/golden/huge.yaml", &big);
+    let pathways = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_pathways"))
+            .arg("--root")
+            .arg(scratch.dir.path())
+            .args(["--color", "never"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let huge = scratch.path("rules/huge.pathways");
+    let fmt = pathways(&["fmt", huge.to_str().unwrap()]);
+    assert_eq!(fmt.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&fmt.stderr);
+    assert!(said.contains("larger than the 4096 KiB"), "{said}");
+    assert_eq!(scratch.read("rules/huge.pathways"), big, "left as it was");
+
+    std::fs::remove_file(&huge).unwrap();
+    let test = pathways(&["test"]);
+    let said = String::from_utf8_lossy(&test.stderr);
+    assert!(
+        said.contains("file-too-large") && said.contains("huge.yaml"),
+        "{said}"
+    );
+
+    #[cfg(unix)]
+    {
+        let fifo = scratch.path("rules/fifo.pathways");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let fmt = pathways(&["fmt", fifo.to_str().unwrap()]);
+            assert_eq!(fmt.status.code(), Some(2), "refused, not blocked on");
+            assert!(String::from_utf8_lossy(&fmt.stderr).contains("not a regular file"));
+        }
+    }
+}

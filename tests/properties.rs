@@ -287,3 +287,28 @@ proptest! {
         }
     }
 }
+
+/// Line and column the slow, obvious way.
+fn naive_line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (
+        before.matches('\n').count() + 1,
+        before[line_start..].chars().count() + 1,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn positions_agree_with_a_plain_scan(text in "(é|\u{1F600}|a|\n|\r|x{0,300}){0,40}") {
+        let mut sources = Sources::new();
+        let file = sources.add("t", text.as_str());
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            let found = sources.line_column(file, offset);
+            prop_assert_eq!((found.line, found.column), naive_line_column(&text, offset));
+            prop_assert_eq!(sources.offset_of(file, found.line, found.column), offset);
+        }
+    }
+}

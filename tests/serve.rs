@@ -110,3 +110,102 @@ fn rebuilds_keeps_the_last_good_site_and_recovers() {
     assert_eq!(status, 200);
     assert!(script.contains("location.reload"));
 }
+
+/// Lines the running server writes to standard error, as they come.
+fn stderr_lines(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    let stderr = child.stderr.take().unwrap();
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(stderr)) {
+            let Ok(line) = line else { break };
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receive
+}
+
+/// The next line containing `wanted`, waiting at most a minute.
+fn line_with(lines: &std::sync::mpsc::Receiver<String>, wanted: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) if line.contains(wanted) => return line,
+            Ok(_) => {}
+            Err(e) => panic!("no line with `{wanted}`: {e}"),
+        }
+    }
+}
+
+/// The real `pathways serve` on a copy of the example area: a rule file saved half
+/// written fails the rebuild and the last good site is still served, byte for byte;
+/// fixing it (with an edit) rebuilds and serves the new site.
+#[test]
+fn the_real_server_survives_a_half_written_rule_file() {
+    let area = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["directory", "directory/services", "rules"] {
+        std::fs::create_dir_all(area.path().join(folder)).unwrap();
+        for entry in std::fs::read_dir(example.join(folder)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                let to = area.path().join(folder).join(path.file_name().unwrap());
+                std::fs::copy(&path, to).unwrap();
+            }
+        }
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pathways"))
+        .arg("--root")
+        .arg(area.path())
+        .args(["--color", "never", "serve", "--port", "0"])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = stderr_lines(&mut child);
+    let serving = line_with(&lines, "serving the site");
+    let address = serving
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_string();
+    let page = "/services/idva.html";
+    let (status, good) = get(&address, page);
+    assert_eq!(status, 200);
+    assert!(good.contains("Independent domestic violence advocates"));
+
+    let rules = area.path().join("rules/victims.pathways");
+    let whole = std::fs::read_to_string(&rules).unwrap();
+    let mut half = whole.len() / 2;
+    while !whole.is_char_boundary(half) {
+        half -= 1;
+    }
+    std::fs::write(&rules, &whole[..half]).unwrap();
+    line_with(&lines, "still serving the last good site");
+    assert_eq!(
+        get(&address, page),
+        (200, good.clone()),
+        "the last good site"
+    );
+
+    let service = area.path().join("directory/services/idva.yaml");
+    let yaml = std::fs::read_to_string(&service).unwrap();
+    std::fs::write(
+        &service,
+        yaml.replace(
+            "name: Independent domestic violence advocates",
+            "name: Renamed advocates",
+        ),
+    )
+    .unwrap();
+    std::fs::write(&rules, &whole).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !get(&address, page).1.contains("Renamed advocates") {
+        assert!(Instant::now() < deadline, "no rebuild after the fix");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -474,6 +474,7 @@ fn a_failing_build_writes_nothing_and_a_good_one_replaces_the_old_site() {
     let area = example_copy();
     let out = area.path().join("public");
     std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("index.html"), "old").unwrap();
     std::fs::write(out.join("stale.html"), "old").unwrap();
     let rules = area.path().join("rules/victims.pathways");
     let good = std::fs::read_to_string(&rules).unwrap();
@@ -486,11 +487,16 @@ fn a_failing_build_writes_nothing_and_a_good_one_replaces_the_old_site() {
     assert_eq!(failed.status.code(), Some(1), "{failed:?}");
     let stderr = String::from_utf8_lossy(&failed.stderr);
     assert!(stderr.contains("marak"), "{stderr}");
-    let listing: Vec<_> = std::fs::read_dir(&out)
+    let mut listing: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(listing, ["stale.html"], "the old output is untouched");
+    listing.sort();
+    assert_eq!(
+        listing,
+        ["index.html", "stale.html"],
+        "the old output is untouched"
+    );
 
     std::fs::write(&rules, good).unwrap();
     let ok = run_build(area.path(), &out);

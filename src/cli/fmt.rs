@@ -9,7 +9,9 @@ use walkdir::WalkDir;
 use super::Outcome;
 use super::args::{Cli, FmtArgs};
 use super::output::Output;
+use crate::directory::load::{Unread, read_limited};
 use crate::rules::format;
+use crate::rules::load::MAX_FILE_BYTES;
 use crate::source::Sources;
 
 pub fn run(cli: &Cli, args: &FmtArgs, out: &Output) -> Outcome {
@@ -67,9 +69,20 @@ fn rule_files(root: &Path) -> Result<Vec<PathBuf>, String> {
 
 fn one_file(path: &Path, check: bool, out: &Output) -> Outcome {
     let shown = path.strip_prefix(".").unwrap_or(path).display().to_string();
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(error) => {
+    let text = match read_limited(path, MAX_FILE_BYTES).map(String::from_utf8) {
+        Ok(Ok(text)) => text,
+        Ok(Err(_)) => {
+            out.note(&format!("error: `{shown}` is not text (UTF-8)"));
+            return Outcome::Failure;
+        }
+        Err(Unread::TooLarge) => {
+            out.note(&format!(
+                "error: `{shown}` is larger than the {} KiB a rule file may be, so it was not formatted",
+                MAX_FILE_BYTES / 1024
+            ));
+            return Outcome::Failure;
+        }
+        Err(Unread::Io(error)) => {
             out.note(&format!("error: cannot read `{shown}`: {error}"));
             return Outcome::Failure;
         }
@@ -115,13 +128,24 @@ pub fn diff(shown: &str, old: &str, new: &str) -> String {
 }
 
 /// Writes a temporary file beside `path`, then renames it over `path`, so that an
-/// interrupted run leaves either the old file or the new one, never half of one.
+/// interrupted run leaves either the old file or the new one, never half of one. The
+/// temporary file is hidden and named after its file (`.NAME.XXXXXX.tmp`), so one left
+/// by a killed run is plainly not an area file and is never read as one.
 pub fn write_atomically(path: &Path, content: &str) -> std::io::Result<()> {
+    // Through a symbolic link to the file it names: the link stays a link.
+    let resolved = std::fs::canonicalize(path);
+    let path = resolved.as_deref().unwrap_or(path);
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut temporary = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(folder)?;
     temporary.write_all(content.as_bytes())?;
     temporary.as_file().sync_all()?;
     if let Ok(metadata) = std::fs::metadata(path) {

@@ -58,7 +58,7 @@ impl Output {
     /// Prints a value as pretty JSON on standard output.
     pub fn json<T: Serialize>(&self, value: &T) {
         match serde_json::to_string_pretty(value) {
-            Ok(text) => self.print(&format!("{text}\n")),
+            Ok(text) => self.print(&format!("{}\n", inert_json(&text))),
             Err(error) => self.note(&format!("error: could not write JSON: {error}")),
         }
     }
@@ -90,6 +90,25 @@ impl Progress for Output {
     fn phase(&self, name: &str) {
         self.spinner.phase(name);
     }
+}
+
+/// Pretty JSON with every control, invisible or direction character written as a
+/// `\uXXXX` escape: the same data once parsed, but a terminal or a log shows it as it
+/// is (outside strings there are only newlines, so each other one is replaced in place).
+fn inert_json(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // Newlines are the pretty layout's; inside strings serde_json escapes them.
+        if c != '\n' && crate::directory::values::invisible_name(c).is_some() {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// "2 errors, 1 warning" (or "no problems found").
@@ -134,16 +153,16 @@ pub fn github_annotations(sources: &Sources, diagnostics: &[Diagnostic]) -> Stri
             message.push_str("\nhelp: ");
             message.push_str(help);
         }
-        let place = json.location.map_or_else(String::new, |l| {
-            format!(
-                "file={},line={},col={},endLine={},endColumn={},",
-                escape_property(&l.file),
-                l.line,
-                l.column,
-                l.end_line,
-                l.end_column
-            )
-        });
+        let place = json
+            .location
+            .zip(d.span)
+            .map_or_else(String::new, |(l, span)| {
+                format!(
+                    "file={},{}",
+                    escape_property(&l.file),
+                    diagnostic::github_place(sources, span)
+                )
+            });
         out.push_str(&format!(
             "::{level} {place}title={}::{}\n",
             escape_property(d.code),
@@ -162,4 +181,24 @@ fn escape_data(text: &str) -> String {
 
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_shows_hidden_characters_as_escapes_and_means_the_same() {
+        let value = serde_json::json!({"line": "a\u{202E}b\u{200B}c\u{1b}[2J\u{85}é\n"});
+        let pretty = serde_json::to_string_pretty(&value).unwrap();
+        let inert = inert_json(&pretty);
+        assert!(
+            inert.contains(r"a\u202eb\u200bc\u001b[2J\u0085é\n"),
+            "{inert}"
+        );
+        assert!(inert.chars().all(|c| c == '\n' || !c.is_control()));
+        let parsed: serde_json::Value = serde_json::from_str(&inert).unwrap();
+        assert_eq!(parsed, value);
+    }
 }

@@ -48,6 +48,8 @@ impl Checker<'_> {
         located.value = located.value.trim().to_string();
         if let Err(problem) = values::length(&located.value, values::MAX_TEXT_CHARS, "the text") {
             self.problem("text-too-long", located.span, problem);
+        } else if let Err(problem) = values::readable(&located.value, &field.replace('_', " ")) {
+            self.problem("hidden-character", located.span, problem);
         } else if located.value.is_empty() {
             self.push(
                 Diagnostic::error("empty-field", format!("`{field}` is empty"))

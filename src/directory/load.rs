@@ -1,6 +1,7 @@
 //! Loading `directory/` from an area root: every file read, checked and cross-referenced,
 //! with every problem reported rather than the first.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -27,6 +28,11 @@ pub const MAX_FILE_BYTES: u64 = 1 << 20;
 /// The most service files read: far beyond any area, small enough to check in minutes.
 pub const MAX_SERVICE_FILES: usize = 100_000;
 
+/// The most problems reported in one file: beyond this, the rest are counted in one
+/// more error. Each report quotes its file, so a file built to hold a million problems
+/// would otherwise cost a million copies of itself to print.
+pub const MAX_PROBLEMS_PER_FILE: usize = 100;
+
 /// Loads `root/directory/`: `area.yaml`, `localities.yaml`, `categories.yaml` and every
 /// `services/*.yaml` (in file-name order), adding each file read to `sources` under its
 /// path relative to `root`. Never fails; it does its best and reports what it could not do:
@@ -49,6 +55,8 @@ pub fn load(root: &Path, sources: &mut Sources) -> (Directory, Vec<Diagnostic>) 
     };
     let directory = loader.directory();
     let mut diagnostics = loader.diagnostics;
+    diagnostic::sort(&mut diagnostics);
+    let mut diagnostics = at_most_per_file(diagnostics, sources);
     diagnostic::sort(&mut diagnostics);
     (directory, diagnostics)
 }
@@ -319,6 +327,41 @@ impl Loader<'_> {
             .help(help),
         );
     }
+}
+
+/// The first [`MAX_PROBLEMS_PER_FILE`] diagnostics of each file, in the order given, and
+/// for each file with more, one `too-many-problems` error counting the rest.
+pub(crate) fn at_most_per_file(diagnostics: Vec<Diagnostic>, sources: &Sources) -> Vec<Diagnostic> {
+    let mut counts: BTreeMap<FileId, usize> = BTreeMap::new();
+    let mut kept = Vec::new();
+    for diagnostic in diagnostics {
+        let Some(file) = diagnostic.span.map(|s| s.file) else {
+            kept.push(diagnostic);
+            continue;
+        };
+        let count = counts.entry(file).or_default();
+        *count += 1;
+        if *count <= MAX_PROBLEMS_PER_FILE {
+            kept.push(diagnostic);
+        }
+    }
+    for (file, count) in counts {
+        if let Some(more) = count.checked_sub(MAX_PROBLEMS_PER_FILE).filter(|m| *m > 0) {
+            kept.push(
+                Diagnostic::error(
+                    "too-many-problems",
+                    format!(
+                        "`{}` has {more} more problems than the {MAX_PROBLEMS_PER_FILE} shown",
+                        sources.path(file).display()
+                    ),
+                )
+                .at(Span::new(file, 0, 0))
+                .label("this file")
+                .help("fix the problems shown, then check again"),
+            );
+        }
+    }
+    kept
 }
 
 /// Why a file was not read.

@@ -100,8 +100,11 @@ fn date_form_problem(text: &str) -> Problem {
         [d, m, y] if y.len() == 4 => rebuild(y, m, d),
         _ => None,
     };
+    // Checked without `date`, which comes back here on a bad shape: `2r12-09-03`
+    // rebuilds to itself and would recurse until the stack ran out.
+    let real = |fixed: &str| date_parts(fixed).is_some_and(|(y, m, d)| Date::new(y, m, d).is_ok());
     match fixed {
-        Some(fixed) if date(&fixed).is_ok() => problem.suggest(&fixed),
+        Some(fixed) if real(&fixed) => problem.suggest(&fixed),
         _ => problem.help("write dates as YYYY-MM-DD, e.g. `2013-04-01` for 1 April 2013"),
     }
 }
@@ -150,6 +153,41 @@ fn visible(text: &str, what: &str) -> Result<(), Problem> {
         "contains an invisible character",
     )
     .help(format!("retype it as `{cleaned}`")))
+}
+
+/// Refuses in free text (a name, a description) the characters that are never meant:
+/// control characters other than line breaks and tabs, and the direction embeddings,
+/// overrides and isolates, which can show a name or a phone number in another order
+/// than it reads. Joiners and direction marks stay: scripts such as Persian need them.
+pub fn readable(text: &str, field: &str) -> Result<(), Problem> {
+    let hidden = |c: &char| {
+        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    };
+    let Some(c) = text.chars().find(hidden) else {
+        return Ok(());
+    };
+    let (name, why, help) = if c.is_control() {
+        (
+            "a control character",
+            "it may have come with text pasted from another program",
+            "delete it",
+        )
+    } else {
+        (
+            "a direction control",
+            "it can show the text in a different order from how it reads",
+            "delete it: right-to-left text needs no direction controls",
+        )
+    };
+    Err(Problem::new(
+        format!(
+            "the {field} contains {name} (U+{:04X}): {why}",
+            u32::from(c)
+        ),
+        "hidden character",
+    )
+    .help(help))
 }
 
 /// The longest id, in characters: ids appear in file names, links and messages.
@@ -445,6 +483,39 @@ mod tests {
                 .contains("YYYY-MM-DD")
         );
         assert!(date("2012-00-10").is_err());
+    }
+
+    #[test]
+    fn free_text_refuses_direction_and_control_characters_only() {
+        for ok in [
+            "Advice\nand support",
+            "Cafe\u{0301}",
+            "\u{0645}\u{200C}\u{0627}",
+            "A\u{200F}1",
+        ] {
+            assert!(readable(ok, "name").is_ok(), "{ok:?}");
+        }
+        let override_ = readable("Call 01632 \u{202E}960001", "name").unwrap_err();
+        assert!(override_.message.contains("direction control (U+202E)"));
+        let isolate = readable("x\u{2067}y", "summary").unwrap_err();
+        assert!(isolate.message.starts_with("the summary contains"));
+        let bell = readable("ring\u{7}", "hours").unwrap_err();
+        assert!(bell.message.contains("control character (U+0007)"));
+        assert!(readable("esc\u{1b}[31m", "name").is_err());
+        assert!(readable("c1\u{85}", "name").is_err());
+    }
+
+    #[test]
+    fn a_year_with_a_letter_is_not_a_date_and_no_loop() {
+        for text in ["2r12-09-03", "2r12/09/03", "3/9/2r12", "2012-9-31"] {
+            let problem = date(text).unwrap_err();
+            assert!(
+                problem.message.contains("YYYY-MM-DD"),
+                "{}",
+                problem.message
+            );
+            assert!(problem.help.unwrap().contains("YYYY-MM-DD"), "{text}");
+        }
     }
 
     #[test]

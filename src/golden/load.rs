@@ -10,9 +10,11 @@ use walkdir::WalkDir;
 use super::raw::{self, Entries, Text};
 use super::scenario::{Case, Expectations, Row, ScenarioFile, Scenarios};
 use crate::diagnostic::{self, Diagnostic};
+use crate::directory::load::{Unread, read_limited, too_large};
 use crate::directory::model::Directory;
 use crate::directory::yaml;
 use crate::engine::Answers;
+use crate::rules::load::MAX_FILE_BYTES;
 use crate::rules::model::{DomainKind, Question, QuestionIx, RuleSet, ValueIx};
 use crate::source::{FileId, Located, Sources, Span};
 use crate::suggest::did_you_mean;
@@ -40,13 +42,17 @@ pub fn load(
             Some(name) => format!("{FOLDER}/{}", name.to_string_lossy()),
             None => continue,
         };
-        match std::fs::read(&path).map(String::from_utf8) {
+        match read_limited(&path, MAX_FILE_BYTES).map(String::from_utf8) {
             Ok(Ok(text)) => files.push((sources.add(shown, text), path)),
+            Err(Unread::TooLarge) => {
+                let file = sources.add(shown.clone(), "");
+                diagnostics.push(too_large(&shown, file, MAX_FILE_BYTES));
+            }
             Ok(Err(_)) => diagnostics.push(
                 Diagnostic::error("unreadable-file", format!("`{shown}` is not text (UTF-8)"))
                     .help("save the scenario file as plain UTF-8 text"),
             ),
-            Err(error) => diagnostics.push(Diagnostic::error(
+            Err(Unread::Io(error)) => diagnostics.push(Diagnostic::error(
                 "unreadable-file",
                 format!("cannot read `{shown}`: {error}"),
             )),

@@ -486,16 +486,10 @@ pub fn xml(text: &str) -> String {
 pub fn github(run: &Run, sources: &Sources) -> String {
     let mut out = String::new();
     for case in run.cases.iter().filter(|c| !c.passed()) {
-        let span = case.case.name.span;
-        let start = sources.line_column(span.file, span.start);
-        let end = sources.line_column(span.file, span.end);
         out.push_str(&format!(
-            "::error file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
+            "::error file={},{}title={}::{}\n",
             property(&shown_path(sources, case.file)),
-            start.line,
-            start.column,
-            end.line,
-            end.column,
+            crate::diagnostic::github_place(sources, case.case.name.span),
             property(&format!("golden test failed: {}", case.case.name.value)),
             data(&details(case, sources))
         ));

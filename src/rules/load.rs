@@ -6,7 +6,7 @@ use std::path::Path;
 use walkdir::WalkDir;
 
 use crate::diagnostic::Diagnostic;
-use crate::directory::load::{Unread, read_limited, too_large};
+use crate::directory::load::{Unread, at_most_per_file, read_limited, too_large};
 use crate::directory::model::Directory;
 use crate::rules::model::RuleSet;
 use crate::rules::{parse, resolve};
@@ -38,6 +38,7 @@ pub fn load(
         return (RuleSet::default(), diagnostics);
     }
     let mut files = Vec::new();
+    let mut seen = 0usize;
     for entry in WalkDir::new(&folder)
         .min_depth(1)
         .max_depth(1)
@@ -58,7 +59,8 @@ pub fn load(
             continue;
         }
         let shown = format!("rules/{}", entry.file_name().to_string_lossy());
-        if files.len() >= MAX_FILES {
+        seen += 1;
+        if seen > MAX_FILES {
             diagnostics.push(
                 Diagnostic::error(
                     "too-many-files",
@@ -100,5 +102,5 @@ pub fn load(
     }
     let (rules, problems) = resolve::resolve(&files, sources, directory);
     diagnostics.extend(problems);
-    (rules, diagnostics)
+    (rules, at_most_per_file(diagnostics, sources))
 }

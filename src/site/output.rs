@@ -1,6 +1,7 @@
 //! The built site in memory, and writing it to disk all at once: files go into a
 //! temporary directory beside the output, which replaces the output only when every
-//! file was written. On any failure the previous site stays exactly as it was.
+//! file was written, in one atomic rename where the system has one. On any failure or
+//! interruption the previous site stays exactly as it was.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -77,10 +78,16 @@ impl SiteFiles {
 }
 
 /// Writes the site to `out`, replacing whatever was there only once every file is
-/// written: into `.NAME.building` beside `out`, then `out` is renamed to `.NAME.old`,
-/// the new directory renamed to `out`, and the old one deleted.
+/// written: into `.NAME.building` beside `out`, then the two are exchanged in one
+/// rename and the old site (now at `.NAME.building`) deleted. Where the system cannot
+/// exchange, `out` is renamed to `.NAME.old` and the new directory to `out`; a run
+/// interrupted between the two leaves `.NAME.old`, which the next run puts back first.
 pub fn write_site(files: &SiteFiles, out: &Path) -> Result<(), Box<Diagnostic>> {
     let (building, old) = sibling_paths(out)?;
+    if !out.exists() && old.is_dir() {
+        fs::rename(&old, out).map_err(|e| write_failed(out, &e))?;
+    }
+    replaceable(files, out)?;
     remove_if_present(&building).map_err(|e| write_failed(&building, &e))?;
     if let Err(e) = write_all(files, &building) {
         // Best effort: the error that matters is the write that failed.
@@ -88,6 +95,47 @@ pub fn write_site(files: &SiteFiles, out: &Path) -> Result<(), Box<Diagnostic>> 
         return Err(e);
     }
     swap_in(&building, out, &old)
+}
+
+/// Whether `out` may be replaced whole: it is missing, an empty directory, or a previous
+/// output of the same kind (it holds the new output's top-level `index.*` file). A
+/// mistyped `--out rules` or `--out ~/Documents` must not delete what is there.
+fn replaceable(files: &SiteFiles, out: &Path) -> Result<(), Box<Diagnostic>> {
+    let refuse = |why: &str| {
+        Box::new(
+            Diagnostic::error(
+                "site-bad-output",
+                format!("`{}` {why}, so it was left as it was", out.display()),
+            )
+            .help("write into a new or empty folder, such as `public`, or remove this one first"),
+        )
+    };
+    let Ok(meta) = fs::symlink_metadata(out) else {
+        return Ok(());
+    };
+    if meta.file_type().is_symlink() {
+        return Err(refuse(
+            "is a symbolic link, and the output would replace the link, not its target",
+        ));
+    }
+    if !meta.is_dir() {
+        return Err(refuse("is not a folder, and the output replaces it whole"));
+    }
+    let empty = fs::read_dir(out)
+        .map_err(|e| write_failed(out, &e))?
+        .next()
+        .is_none();
+    let index = files
+        .iter()
+        .map(|(path, _)| path)
+        .find(|path| !path.contains('/') && path.starts_with("index."));
+    if empty || index.is_some_and(|index| out.join(index).is_file()) {
+        return Ok(());
+    }
+    let what = index.map_or_else(|| "an earlier output".to_string(), |i| format!("`{i}`"));
+    Err(refuse(&format!(
+        "holds other files but no {what} of an earlier output, and the output replaces it whole"
+    )))
 }
 
 fn sibling_paths(out: &Path) -> Result<(PathBuf, PathBuf), Box<Diagnostic>> {
@@ -122,6 +170,12 @@ fn write_all(files: &SiteFiles, dir: &Path) -> Result<(), Box<Diagnostic>> {
 fn swap_in(building: &Path, out: &Path, old: &Path) -> Result<(), Box<Diagnostic>> {
     remove_if_present(old).map_err(|e| write_failed(old, &e))?;
     let had_old = out.exists();
+    if had_old && exchange(building, out).is_ok() {
+        // The previous site is now at `building`; a copy left by an interruption here
+        // is removed by the next run.
+        let _ = remove_if_present(building);
+        return Ok(());
+    }
     if had_old {
         fs::rename(out, old).map_err(|e| {
             let _ = fs::remove_dir_all(building);
@@ -139,6 +193,19 @@ fn swap_in(building: &Path, out: &Path, old: &Path) -> Result<(), Box<Diagnostic
     // The new site is in place; a stale `.old` left behind is harmless and removed next time.
     let _ = remove_if_present(old);
     Ok(())
+}
+
+/// Swaps two paths in one step (Linux `RENAME_EXCHANGE`, macOS `RENAME_SWAP`).
+#[cfg(any(target_os = "linux", target_os = "macos"))]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+/// No atomic exchange here: the caller falls back to two renames.
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::ErrorKind::Unsupported.into())
 }
 
 fn remove_if_present(path: &Path) -> io::Result<()> {
@@ -248,6 +315,57 @@ mod tests {
         write_site(&site(&[("index.html", "new")]), &out).unwrap();
         assert_eq!(listing(&out), ["index.html"]);
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    /// Killed between the fallback's two renames: the site is at `.public.old` and
+    /// `public` is missing; the next run puts it back before building.
+    #[test]
+    fn a_site_left_at_old_is_put_back_first() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        write_site(&site(&[("index.html", "old")]), &out).unwrap();
+        fs::rename(&out, tmp.path().join(".public.old")).unwrap();
+        let failing = site(&[("a", "file"), ("a/b.html", "page")]);
+        assert!(write_site(&failing, &out).is_err());
+        assert_eq!(listing(&out), ["index.html"]);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(any(target_os = "linux", target_os = "macos"))]
+    #[test]
+    fn exchange_swaps_two_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        fs::create_dir_all(a.join("from-a")).unwrap();
+        fs::create_dir_all(b.join("from-b")).unwrap();
+        exchange(&a, &b).unwrap();
+        assert!(a.join("from-b").is_dir() && b.join("from-a").is_dir());
+    }
+
+    #[test]
+    fn only_an_empty_folder_or_an_earlier_output_is_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let new = site(&[("index.html", "new")]);
+        let rules = tmp.path().join("rules");
+        fs::create_dir_all(&rules).unwrap();
+        fs::write(rules.join("area.pathways"), "rules").unwrap();
+        let file = tmp.path().join("notes.txt");
+        fs::write(&file, "notes").unwrap();
+        for (out, why) in [(&rules, "no `index.html`"), (&file, "is not a folder")] {
+            let error = write_site(&new, out).unwrap_err();
+            assert_eq!(error.code, "site-bad-output");
+            assert!(error.message.contains(why), "{}", error.message);
+        }
+        assert_eq!(listing(&rules), ["area.pathways"]);
+        assert_eq!(fs::read_to_string(&file).unwrap(), "notes");
+
+        let empty = tmp.path().join("empty");
+        fs::create_dir_all(&empty).unwrap();
+        write_site(&new, &empty).unwrap();
+        fs::write(empty.join("extra.html"), "x").unwrap();
+        write_site(&site(&[("index.html", "newer")]), &empty).unwrap();
+        assert_eq!(listing(&empty), ["index.html"]);
     }
 
     #[test]
