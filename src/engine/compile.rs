@@ -325,6 +325,11 @@ impl Compiled {
         self.outcomes.get_or_init(|| OutcomeTable::build(self))
     }
 
+    /// The outcome table, if it has been built.
+    pub(crate) fn built_outcome_table(&self) -> Option<&OutcomeTable> {
+        self.outcomes.get()
+    }
+
     /// The stable serialisation the site's finder walks.
     pub fn diagram(&self) -> &Diagram {
         self.diagram.get_or_init(|| Diagram::build(self))

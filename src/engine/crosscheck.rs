@@ -375,6 +375,9 @@ fn check_diagram_shape(diagram: &Diagram) {
 fn check_area(data: &[u32]) {
     let (rules, dir, as_of) = random_area(&mut Draw { data, at: 0 });
     let compiled = compile(&rules, &dir, as_of);
+    // Evaluates through tables of the answers' completions: it never builds the
+    // whole space's table (which `diagram` below builds for `compiled`).
+    let on_demand = compile(&rules, &dir, as_of);
     let m = compiled.manager();
     let diagram = compiled.diagram();
     check_diagram_shape(diagram);
@@ -387,6 +390,11 @@ fn check_area(data: &[u32]) {
             compiled.evaluate(&answers),
             common(&[&expected]),
             "situation {s:?}"
+        );
+        assert_eq!(
+            on_demand.evaluate(&answers),
+            common(&[&expected]),
+            "situation {s:?}, restricted table"
         );
         assert_eq!(walk(diagram, s), &expected, "diagram walk, situation {s:?}");
         for (i, svc) in dir.services.iter().enumerate() {
@@ -425,7 +433,10 @@ fn check_area(data: &[u32]) {
             .map(|q| (!d.chance(2)).then(|| d.below(q.domain.len()) as u32))
             .collect();
         check_partial(&compiled, &outcome_of, &all, &partial);
+        let answers = Answers::from(partial);
+        assert_eq!(on_demand.evaluate(&answers), compiled.evaluate(&answers));
     }
+    assert!(on_demand.built_outcome_table().is_none());
 }
 
 /// Counting, witnesses and cubes agree with enumeration.

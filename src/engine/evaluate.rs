@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::compile::Compiled;
-use crate::engine::outcomes::{Outcome, Referral};
+use crate::engine::outcomes::{Outcome, OutcomeTable, Referral};
 use crate::rules::model::{DomainKind, PathwayIx, Question, QuestionIx, RuleSet, ValueIx};
 use crate::suggest::did_you_mean;
 
@@ -127,22 +127,33 @@ pub struct Evaluation {
 }
 
 impl Compiled {
-    /// Evaluates answers exactly; partial answers are allowed.
+    /// Evaluates answers exactly; partial answers are allowed. Uses the whole space's
+    /// outcome table when it has been built (the site builds it), else a table of the
+    /// answers' completions only.
     pub fn evaluate(&self, answers: &Answers) -> Evaluation {
-        let table = self.outcome_table();
-        let mut scratch = table.manager().fresh();
-        let root = table
-            .manager()
-            .restrict_into(table.root(), answers.as_slice(), &mut scratch);
-        let outcomes: Vec<&Outcome> = scratch
-            .leaves(root)
-            .into_iter()
-            .filter_map(|id| table.outcome(id))
-            .collect();
-        Evaluation {
-            questions_that_matter: scratch.support(root),
-            ..common(&outcomes)
+        match self.built_outcome_table() {
+            Some(table) => evaluate_in(table, answers),
+            None => {
+                let table = OutcomeTable::restricted(self, answers.as_slice());
+                evaluate_in(&table, &Answers::from(Vec::new()))
+            }
         }
+    }
+}
+
+fn evaluate_in(table: &OutcomeTable, answers: &Answers) -> Evaluation {
+    let mut scratch = table.manager().fresh();
+    let root = table
+        .manager()
+        .restrict_into(table.root(), answers.as_slice(), &mut scratch);
+    let outcomes: Vec<&Outcome> = scratch
+        .leaves(root)
+        .into_iter()
+        .filter_map(|id| table.outcome(id))
+        .collect();
+    Evaluation {
+        questions_that_matter: scratch.support(root),
+        ..common(&outcomes)
     }
 }
 

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::compile::{Compiled, ServiceIx};
 use crate::engine::diagram::{FALSE, FastMap, Manager, NodeId};
-use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency};
+use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency, ValueIx};
 
 /// One service to refer to, in one outcome.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -76,6 +76,13 @@ impl SetTable {
     }
 }
 
+/// The diagrams an outcome table is built from, in the manager it is built in.
+struct Parts {
+    manager: Manager,
+    conditions: Vec<NodeId>,
+    eligible: Vec<NodeId>,
+}
+
 /// The outcome diagram and table, in a manager of their own (a copy of the compiled
 /// rules' manager, so the conditions and eligibility diagrams are shared).
 #[derive(Clone, Debug)]
@@ -90,8 +97,44 @@ pub struct OutcomeTable {
 }
 
 impl OutcomeTable {
+    /// The table over the whole answer space.
     pub(crate) fn build(compiled: &Compiled) -> OutcomeTable {
-        let mut manager = compiled.manager().clone();
+        let eligible = (0..compiled.services().len())
+            .map(|s| compiled.eligible(s).unwrap_or(FALSE))
+            .collect();
+        let parts = Parts {
+            manager: compiled.manager().clone(),
+            conditions: compiled.conditions.clone(),
+            eligible,
+        };
+        OutcomeTable::of(compiled, parts)
+    }
+
+    /// The table over the completions of some answers only: every diagram is first
+    /// restricted to them, so evaluating one situation of a national rule set never
+    /// builds the whole space's table.
+    pub(crate) fn restricted(compiled: &Compiled, answers: &[Option<ValueIx>]) -> OutcomeTable {
+        let whole = compiled.manager();
+        let mut manager = whole.fresh();
+        let mut restrict = |f: NodeId| whole.restrict_into(f, answers, &mut manager);
+        let conditions = compiled.conditions.iter().map(|&c| restrict(c)).collect();
+        let eligible = (0..compiled.services().len())
+            .map(|s| restrict(compiled.eligible(s).unwrap_or(FALSE)))
+            .collect();
+        let parts = Parts {
+            manager,
+            conditions,
+            eligible,
+        };
+        OutcomeTable::of(compiled, parts)
+    }
+
+    fn of(compiled: &Compiled, parts: Parts) -> OutcomeTable {
+        let Parts {
+            mut manager,
+            conditions,
+            eligible,
+        } = parts;
         let mut service_sets = SetTable::default();
         let categories = compiled
             .members
@@ -99,17 +142,14 @@ impl OutcomeTable {
             .map(|(category, members)| {
                 let parts: Vec<(u32, NodeId)> = members
                     .iter()
-                    .filter_map(|&s| Some((u32::try_from(s).ok()?, compiled.eligible(s)?)))
+                    .filter_map(|&s| Some((u32::try_from(s).ok()?, *eligible.get(s)?)))
                     .collect();
                 let root = union_all(&mut manager, &mut service_sets, &parts);
                 (category.clone(), root)
             })
             .collect();
         let mut pathway_sets = SetTable::default();
-        let conditions: Vec<(u32, NodeId)> = (0..)
-            .zip(&compiled.conditions)
-            .map(|(i, &c)| (i, c))
-            .collect();
+        let conditions: Vec<(u32, NodeId)> = (0..).zip(conditions).collect();
         let fired = union_all(&mut manager, &mut pathway_sets, &conditions);
         let mut table = OutcomeTable {
             manager,
@@ -124,8 +164,8 @@ impl OutcomeTable {
         table
     }
 
-    /// The manager owning the outcome diagram (node ids of the compiled rules'
-    /// manager mean the same here).
+    /// The manager owning the outcome diagram (for the whole space's table, node ids
+    /// of the compiled rules' manager mean the same here).
     pub fn manager(&self) -> &Manager {
         &self.manager
     }
