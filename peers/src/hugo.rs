@@ -3,7 +3,8 @@
 //! the same values our `service.html` is given) and layouts that translate our
 //! `_base.html`, `service.html` and `_facts.html` into Go templates, line for line.
 //! Hugo is set to make only these pages (no home, lists, feeds or sitemap), at the
-//! same paths (`services/ID.html`).
+//! same paths (`services/ID.html`), and without typographic quotes (our descriptions
+//! are plain text, printed as written).
 
 use std::fs;
 use std::path::Path;
@@ -19,6 +20,7 @@ pub fn write(root: &Path, out: &Path) -> Result<usize, String> {
     let config = format!(
         "baseURL = \"/\"\ntitle = {}\nuglyURLs = true\n\
          disableKinds = [\"home\", \"section\", \"taxonomy\", \"term\", \"RSS\", \"sitemap\", \"robotsTXT\", \"404\"]\n\
+         [markup.goldmark.extensions]\ntypographer = false\n\
          [params]\nsitetitle = {}\nexit_url = {}\nexample_data = {}\nas_of = {}\n",
         toml_string(&settings.title),
         toml_string(&settings.title),
