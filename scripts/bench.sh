@@ -161,7 +161,7 @@ if wants hugo; then
     "$PEERS" hugo-site "$root" "$OUT/hugo-src"
     site="$OUT/site-pathways" pages="$OUT/site-pages" public="$OUT/site-hugo"
     hyperfine --warmup 1 --runs "$RUNS" --style basic --export-json "$OUT/hyperfine.json" \
-        --prepare "rm -rf $public $site $pages" \
+        --prepare "rm -rf $public" --prepare "rm -rf $site" --prepare "rm -rf $pages" \
         -n hugo "hugo --quiet --source $OUT/hugo-src --destination $PWD/$public" \
         -n pathways-build "$PATHWAYS_BIN --root $root build --out $site" \
         -n pathways-service-pages "$PEERS service-pages $root $pages" \
