@@ -183,6 +183,7 @@ def part(size, series):
 
 
 SERIES = ["localities", "questions", "pathways", "services"]
+SERIES_ORDER = ["localities", "questions", "services", "pathways"]
 
 
 def chart(sizes, path):
@@ -250,7 +251,7 @@ def zen_section(rows, runs):
             continue
         out.append(f"| {size_words(r['size'])} | {runs.mark(r['run'])} | {z['table_rows']} | {z['verified_scenarios']} (all) | "
                    f"{z['pathways_seen_firing']} of {z['pathways']} | {seconds(z['ours_eval_s'])} | {seconds(z['zen_eval_s'])} | "
-                   f"**{z['eval_ratio']:.1f}×** | {seconds(z['ours_check_s'])} | {seconds(z['zen_analysis_s'])} | {z['analysis_ratio']:.2f}× |")
+                   f"**{z['eval_ratio']:.1f}×** | {seconds(z['ours_check_s'])} | {seconds(z['zen_analysis_s'])} | {z['analysis_ratio']:.2g}× |")
         ours = ", ".join(f"{k} {v}" for k, v in z["ours_findings"].items()) or "none"
         theirs = ", ".join(f"{k} {v}" for k, v in z["zen_findings"].items()) or "none"
         findings.append(f"- {size_words(r['size'])}: ours found {ours}; zen found {theirs}.")
@@ -354,11 +355,12 @@ def report(args):
                  "In-process columns are divan medians; evaluations are the time of one (of 256 random complete "
                  "scenarios, or of the 5 partial ones: nothing answered, then the first 1 to 4 questions).", ""]
         body += sizes_table(main_rows, runs, key=lambda r: size_words(r["size"])) + [""]
-    l, q, s, p = (os.environ.get("BASE") or "15-7-100-12").split("-")
     for name in SERIES:
         rows = sorted((r for r in sizes if name in r["series"]), key=lambda r: part(r["size"], name))
         if rows:
-            body += [f"## Scaling: {name}", "", f"The other sizes stay at the base area ({size_words(rows[0]['size'])} with {name} varied).", ""]
+            parts = dict(zip(SERIES_ORDER, rows[0]["size"].split("-")), **{name: "N"})
+            base = ", ".join(f"{parts[k]} {k}" for k in SERIES_ORDER)
+            body += [f"## Scaling: {name}", "", f"Sizes: {base}, for each N below.", ""]
             body += sizes_table(rows, runs, key=lambda r, n=name: str(part(r["size"], n))) + [""]
     if sizes:
         body += ["![Seconds as each size grows](benches/scaling.svg)", ""]

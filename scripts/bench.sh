@@ -49,7 +49,7 @@ mkdir -p "$OUT" "$RESULTS"
 export CARGO_TARGET_DIR="$TARGET"
 
 RUN=$(python3 -c 'import json,sys; print(json.dumps({"at": sys.argv[1], "commit": sys.argv[2], "note": sys.argv[3]}))' \
-    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benches peers || echo +changes)" \
+    "$(date -u +%Y-%m-%dT%H:%MZ)" "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src benches/phases.rs peers || echo +changes)" \
     "${RUN_NOTE:-}")
 
 wants() { [[ " $ONLY " == *" $1 "* ]]; }
