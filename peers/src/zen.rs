@@ -250,7 +250,7 @@ fn zen_analysis(jdm: &Value) -> Result<(Duration, BTreeMap<String, usize>), Stri
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
     use std::path::Path;
 
