@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::reach::Reach;
 use crate::diagnostic::Diagnostic;
 use crate::engine::diagram::{FALSE, TRUE};
-use crate::engine::{Compiled, Manager, NodeId, ServiceIx};
+use crate::engine::{Compiled, NodeId, ServiceIx};
 use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency};
 
 /// How many of the pathways that cover a redundant one are named (a national rule set
@@ -72,7 +72,10 @@ struct Cover {
     group_of: BTreeMap<ServiceIx, usize>,
     direct_counts: BTreeMap<(ServiceIx, usize), Counts>,
     category_counts: BTreeMap<(String, usize), Counts>,
-    ops: Ops,
+    negations: BTreeMap<NodeId, NodeId>,
+    /// Per group and level: where one of its services takes the person and no other
+    /// pathway names it.
+    group_needs: BTreeMap<(usize, usize), NodeId>,
     /// Per group and level: where one of its services with no referrer by id takes
     /// the person.
     group_eligible: BTreeMap<(usize, usize), NodeId>,
@@ -122,7 +125,8 @@ impl Cover {
             group_of,
             direct_counts: BTreeMap::new(),
             category_counts: BTreeMap::new(),
-            ops: Ops::default(),
+            negations: BTreeMap::new(),
+            group_needs: BTreeMap::new(),
             group_eligible: BTreeMap::new(),
             group_all: BTreeMap::new(),
         }
@@ -140,13 +144,18 @@ impl Cover {
             let Some(t) = self.targets(level, p) else {
                 return true;
             };
-            let (services, categories) = (t.services.clone(), t.categories.clone());
+            let services = t.services.clone();
+            let groups: BTreeSet<usize> = t
+                .categories
+                .iter()
+                .flat_map(|c| self.groups_of_category(c))
+                .collect();
             services
                 .iter()
                 .all(|&s| self.direct_covered(compiled, level, p, s, applies))
-                && categories
-                    .iter()
-                    .all(|c| self.category_covered(compiled, level, p, c, &services, applies))
+                && groups
+                    .into_iter()
+                    .all(|g| self.group_covered(compiled, level, p, g, applies))
         })
     }
 
@@ -165,52 +174,65 @@ impl Cover {
         };
         // Where the service does not take the person, only a referral by id covers;
         // where it does, a referral through one of its categories covers too.
-        let others = self.others_in_group(compiled, level, p, g);
+        let mut cover = self.others_in_group(compiled, level, p, g);
         let eligible = compiled.eligible(s).unwrap_or(FALSE);
-        let ineligible = self.ops.not(compiled, eligible);
+        let ineligible = self.not(compiled, eligible);
         let m = compiled.manager_mut();
-        let mut cover = others;
         cover.push(by_id);
         m.covers([applies, ineligible], &[by_id]) && m.covers([applies, eligible], &cover)
     }
 
-    /// A category the pathway refers to: each of its services covered wherever the
-    /// pathway applies and the service takes the person.
-    fn category_covered(
+    /// The group's services for a category the pathway refers to: each covered
+    /// wherever the pathway applies and the service takes the person.
+    fn group_covered(
         &mut self,
         compiled: &mut Compiled,
         level: usize,
         p: PathwayIx,
-        category: &str,
-        named: &BTreeSet<ServiceIx>,
+        g: usize,
         applies: NodeId,
     ) -> bool {
-        let groups: Vec<usize> = (0..self.groups.len())
+        let others = self.others_in_group(compiled, level, p, g);
+        let needs = self.group_needs(compiled, level, g);
+        compiled.manager_mut().covers([applies, needs], &others)
+    }
+
+    fn not(&mut self, compiled: &mut Compiled, f: NodeId) -> NodeId {
+        if let Some(&done) = self.negations.get(&f) {
+            return done;
+        }
+        let negation = compiled.manager_mut().not(f);
+        self.negations.insert(f, negation);
+        negation
+    }
+
+    /// Where some service of the group takes the person and no other pathway names
+    /// it at this urgency: for a service nobody names, wherever it takes the person.
+    fn group_needs(&mut self, compiled: &mut Compiled, level: usize, g: usize) -> NodeId {
+        if let Some(&done) = self.group_needs.get(&(g, level)) {
+            return done;
+        }
+        let unnamed = self.group_eligible(compiled, level, g);
+        let mut needs = vec![unnamed];
+        for s in self.named_in_group(level, g) {
+            let named = self.direct_counts(compiled, level, s).one;
+            let eligible = compiled.eligible(s).unwrap_or(FALSE);
+            let unnamed_here = self.not(compiled, named);
+            needs.push(compiled.manager_mut().and(eligible, unnamed_here));
+        }
+        let union = compiled.manager_mut().or_any(needs);
+        self.group_needs.insert((g, level), union);
+        union
+    }
+
+    fn groups_of_category(&self, category: &str) -> Vec<usize> {
+        (0..self.groups.len())
             .filter(|&g| {
                 self.groups
                     .get(g)
                     .is_some_and(|gr| gr.categories.iter().any(|c| c == category))
             })
-            .collect();
-        groups.into_iter().all(|g| {
-            let others = self.others_in_group(compiled, level, p, g);
-            let eligible = self.group_eligible(compiled, level, g);
-            if !compiled.manager_mut().covers([applies, eligible], &others) {
-                return false;
-            }
-            let named_elsewhere: Vec<ServiceIx> = self
-                .named_in_group(level, g)
-                .into_iter()
-                .filter(|s| !named.contains(s))
-                .collect();
-            named_elsewhere.into_iter().all(|s| {
-                let by_id = self.direct_counts(compiled, level, s).one;
-                let eligible = compiled.eligible(s).unwrap_or(FALSE);
-                let mut cover = others.clone();
-                cover.push(by_id);
-                compiled.manager_mut().covers([applies, eligible], &cover)
-            })
-        })
+            .collect()
     }
 
     /// Where, among the situations where pathway `p` applies, another pathway refers
@@ -389,31 +411,6 @@ impl Cover {
         let union = compiled.manager_mut().or_any(eligible);
         self.group_all.insert(g, union);
         union
-    }
-}
-
-/// Results of boolean operations on shared diagrams, kept: many pathways ask for the
-/// same covers.
-#[derive(Default)]
-struct Ops(BTreeMap<(u8, NodeId, NodeId), NodeId>);
-
-impl Ops {
-    fn not(&mut self, compiled: &mut Compiled, a: NodeId) -> NodeId {
-        self.kept((0, a, a), compiled, |m| m.not(a))
-    }
-
-    fn kept(
-        &mut self,
-        key: (u8, NodeId, NodeId),
-        compiled: &mut Compiled,
-        op: impl FnOnce(&mut Manager) -> NodeId,
-    ) -> NodeId {
-        if let Some(&done) = self.0.get(&key) {
-            return done;
-        }
-        let result = op(compiled.manager_mut());
-        self.0.insert(key, result);
-        result
     }
 }
 

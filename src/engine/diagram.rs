@@ -458,8 +458,29 @@ impl Manager {
         let Some(question) = nodes.iter().map(|&n| self.level(n)).min() else {
             return false;
         };
-        let found = (0..self.domain_size(question)).any(|v| {
-            let next = nodes.map(|n| self.cofactor(n, question, v));
+        // The children of the nodes that test this question, looked up once; the
+        // others stay as they are whatever the answer.
+        let children = nodes.map(|n| match self.get(n) {
+            Some(Node::Branch {
+                question: q,
+                children,
+            }) if q == question => Some(children),
+            _ => None,
+        });
+        let mut previous = None;
+        let found = (0..self.domain_size(question) as usize).any(|v| {
+            let mut next = nodes;
+            for (slot, children) in next.iter_mut().zip(&children) {
+                if let Some(children) = children {
+                    *slot = children.get(v).copied().unwrap_or(FALSE);
+                }
+            }
+            // Neighbouring answers often lead to the same place (localities of one
+            // district); one that was just refuted need not be looked up again.
+            if previous == Some(next) {
+                return false;
+            }
+            previous = Some(next);
             self.exists(next, refuted, decide)
         });
         if !found {
