@@ -524,6 +524,42 @@ mod tests {
     use super::*;
     use crate::area::Area as Loaded;
 
+    /// The same size and seed give the same files, and every age and DASH number in
+    /// the rules and the directory is a real threshold (`t`, or `t - 1` as an
+    /// inclusive upper bound).
+    #[test]
+    fn generated_areas_are_deterministic_and_use_real_thresholds() {
+        let size = Size {
+            pathways: 200,
+            services: 300,
+            ..Size::SMALL
+        };
+        let area = generate(size);
+        assert_eq!(area.files, generate(size).files);
+        let cuts = [10, 13, 14, 16, 18, 21, 25, 55, 60, 65];
+        let mut seen = 0;
+        for (_, text) in &area.files {
+            for line in text
+                .lines()
+                .filter(|l| l.contains("age") || l.contains("ticks is"))
+            {
+                let tests = line
+                    .split(" and ")
+                    .filter(|t| t.contains("age") || t.contains("ticks"));
+                for number in tests.flat_map(|t| t.split(|c: char| !c.is_ascii_digit())) {
+                    if let Ok(n) = number.parse::<u32>() {
+                        seen += 1;
+                        assert!(
+                            cuts.contains(&n) || cuts.contains(&(n + 1)),
+                            "{n} in {line}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(seen > 20, "{seen}");
+    }
+
     /// A generated area loads and checks without errors (warnings are expected: a
     /// synthetic directory has orphan services and service gaps).
     #[test]
