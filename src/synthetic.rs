@@ -2,10 +2,30 @@
 //! complete area root (directory and rules) of any size, from a seed.
 //!
 //! The shape follows real partnerships: wards grouped into districts, services that
-//! cover a district, a few wards, the whole area or the nation, with eligibility by
-//! client group, risk level and age, and pathways that overlap the way local policy
-//! does (most refer "any service in category C"; a few name a service). The result
-//! checks without errors, so every command (check, build, diff) runs on it.
+//! cover a district, a few neighbouring wards, the whole area or the nation, with
+//! eligibility by client group, risk level and age, and pathways that overlap the way
+//! local policy does (most refer "any service in category C"; a few name a service).
+//! The result checks without errors, so every command (check, build, diff) runs on it.
+//!
+//! What keeps it realistic, and so keeps the number of distinct outcomes across the
+//! answer space near a real area's (the finder's outcome table needs them all):
+//! - Ages are cut only at the thresholds services and policies really use (13, 16, 18,
+//!   21, 25, 55, 60, 65): services work with adults (16 or 18 and over), children,
+//!   young people (13 to 17, 16 to 24) or older people (55, 60 or 65 and over), and
+//!   pathways test the same bands.
+//! - The DASH checklist is tested only at 10 or 14 ticks, as risk policies do.
+//! - Each choice question has a handful of groupings of its values that policies use,
+//!   not any pair of values.
+//! - Pathways are local versions of a small library of policies (about two per
+//!   question, as a national framework gives every area the same few triggers): each
+//!   pathway is one of them for a district or the whole area, for victims or (less
+//!   often) for people causing harm, referring to its own services. So pathways
+//!   overlap as they do in a real area (a high-risk person with children meets several),
+//!   without every pathway cutting the answer space somewhere new.
+//!
+//! Every question kind is still there: a locality with groups, yes or no, a risk level,
+//! an age, a number (DASH ticks) and choices. Sizes mean what they always did: numbers
+//! of localities, questions, services and pathways.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -46,6 +66,43 @@ const CATEGORIES: usize = 24;
 const DISTRICT_SIZE: usize = 10;
 /// The fixed questions every synthetic area starts with, before the generated ones.
 const FIXED_QUESTIONS: usize = 6;
+/// Policies in the library per question (see the module doc).
+const POLICIES_PER_QUESTION: usize = 2;
+
+/// The age ranges services work with, cut at the real thresholds, most common first:
+/// adults from 16 (the legal definition of domestic abuse), adults from 18, children,
+/// young people, young adults and older people.
+const SERVICE_AGES: [&str; 8] = [
+    "{min: 16}",
+    "{min: 18}",
+    "{min: 16}",
+    "{max: 17}",
+    "{min: 13, max: 17}",
+    "{min: 16, max: 24}",
+    "{min: 55}",
+    "{min: 60}",
+];
+
+/// The age tests pathways use: the same bands, and 65 and over.
+const AGE_TESTS: [&str; 8] = [
+    "age is at least 16",
+    "age is at least 18",
+    "age is less than 16",
+    "age is between 13 and 17",
+    "age is between 16 and 24",
+    "age is between 18 and 20",
+    "age is at least 60",
+    "age is at least 65",
+];
+
+/// DASH: 14 ticks or more is high risk; some policies act from 10.
+const TICKS_TESTS: [&str; 2] = ["ticks is at least 14", "ticks is at least 10"];
+
+const RISK_TESTS: [&str; 3] = [
+    "risk is high",
+    "risk is one of standard, medium",
+    "risk is not standard",
+];
 
 /// The files of a generated area: paths relative to the area root, and their text.
 #[derive(Clone, Debug, Default)]
@@ -73,8 +130,10 @@ pub fn generate(size: Size) -> Area {
         rng: fastrand::Rng::with_seed(size.seed),
         size,
         questions: Vec::new(),
+        policies: Vec::new(),
     };
     g.questions = g.questions();
+    g.policies = g.policies();
     let mut area = Area::default();
     area.files
         .push(("directory/area.yaml".into(), g.area_file()));
@@ -102,13 +161,17 @@ enum Question {
     Risk,
     Age,
     Ticks,
-    Choice(String, usize),
+    /// A choice question: its id, number of values, and the groupings of its values
+    /// (value indexes) that policies test.
+    Choice(String, usize, Vec<Vec<usize>>),
 }
 
 struct Generator {
     rng: fastrand::Rng,
     size: Size,
     questions: Vec<Question>,
+    /// The library of policies pathways are local versions of (see the module doc).
+    policies: Vec<String>,
 }
 
 impl Generator {
@@ -129,11 +192,28 @@ impl Generator {
             questions.push(if n % 2 == 0 {
                 Question::YesNo(format!("factor-{n:02}"))
             } else {
-                Question::Choice(format!("setting-{n:02}"), self.rng.usize(3..=6))
+                self.choice(format!("setting-{n:02}"))
             });
         }
         questions.truncate(self.size.questions.max(1));
         questions
+    }
+
+    /// A choice of three to six values, and two or three groupings of them (each a
+    /// value or a pair of values).
+    fn choice(&mut self, id: String) -> Question {
+        let values = self.rng.usize(3..=6);
+        let mut groupings: Vec<Vec<usize>> = (0..self.rng.usize(2..=3))
+            .map(|_| {
+                let mut group = vec![self.rng.usize(0..values), self.rng.usize(0..values)];
+                group.sort_unstable();
+                group.dedup();
+                group
+            })
+            .collect();
+        groupings.sort();
+        groupings.dedup();
+        Question::Choice(id, values, groupings)
     }
 
     fn area_file(&self) -> String {
@@ -234,12 +314,7 @@ impl Generator {
             _ => {}
         }
         if self.rng.usize(0..5) == 0 {
-            let min = self.rng.u32(0..18);
-            let _ = writeln!(
-                text,
-                "ages:\n  min: {min}\n  max: {}",
-                min + self.rng.u32(5..60)
-            );
+            let _ = writeln!(text, "ages: {}", pick_test(&mut self.rng, &SERVICE_AGES));
         }
         text
     }
@@ -253,9 +328,15 @@ impl Generator {
             0 => "localities: anywhere\n".into(),
             1..=3 => "localities: [whole-area]\n".into(),
             4..=8 => {
-                let picked: Vec<String> = (0..self.rng.usize(1..=5))
-                    .map(|_| format!("ward-{:04}", self.rng.usize(0..wards)))
+                // Neighbouring wards: a few of one district's.
+                let first = DISTRICT_SIZE * self.rng.usize(0..self.districts());
+                let last = (first + DISTRICT_SIZE).min(wards);
+                let mut picked: Vec<usize> = (0..self.rng.usize(1..=5))
+                    .map(|_| self.rng.usize(first..last))
                     .collect();
+                picked.sort_unstable();
+                picked.dedup();
+                let picked: Vec<String> = picked.iter().map(|w| format!("ward-{w:04}")).collect();
                 format!("localities: [{}]\n", picked.join(", "))
             }
             _ => format!(
@@ -301,6 +382,8 @@ impl Generator {
         text
     }
 
+    /// A pathway: a policy of the library, for one district (two in three) or the
+    /// whole area, for victims or (one in eight) for people causing harm.
     fn condition(&mut self) -> String {
         let mut parts = Vec::new();
         if self.rng.usize(0..3) > 0 {
@@ -310,30 +393,36 @@ impl Generator {
             ));
         }
         if self.questions.len() > 1 {
-            parts.push(format!(
-                "perpetrator is {}",
-                if self.rng.usize(0..8) == 0 {
-                    "yes"
-                } else {
-                    "no"
-                }
-            ));
+            let causing_harm = self.rng.usize(0..8) == 0;
+            parts.push(format!("perpetrator is {}", yes_no(causing_harm)));
         }
-        let mut asked = Vec::new();
-        for _ in 0..self.rng.usize(1..=3) {
-            if let Some(atom) = self.atom(&mut asked) {
-                parts.push(atom);
-            }
-        }
-        if parts.len() >= 3 && self.rng.usize(0..4) == 0 {
-            let b = parts.pop().unwrap_or_default();
-            let a = parts.pop().unwrap_or_default();
-            parts.push(format!("({a} or {b})"));
+        if let Some(policy) = pick(&mut self.rng, &self.policies) {
+            parts.push(policy.clone());
         }
         if parts.is_empty() {
             return "locality is in whole-area".into();
         }
         parts.join(" and ")
+    }
+
+    /// The policy library: each policy tests one to three questions, and one in four
+    /// of those testing several takes either of its last two tests.
+    fn policies(&mut self) -> Vec<String> {
+        let count = POLICIES_PER_QUESTION * self.questions.len().saturating_sub(2);
+        (0..count).filter_map(|_| self.policy()).collect()
+    }
+
+    fn policy(&mut self) -> Option<String> {
+        let mut asked = Vec::new();
+        let mut tests: Vec<String> = (0..self.rng.usize(1..=3))
+            .filter_map(|_| self.atom(&mut asked))
+            .collect();
+        if tests.len() >= 2 && self.rng.usize(0..4) == 0 {
+            let b = tests.pop().unwrap_or_default();
+            let a = tests.pop().unwrap_or_default();
+            tests.push(format!("({a} or {b})"));
+        }
+        (!tests.is_empty()).then(|| tests.join(" and "))
     }
 
     /// A test of a random question not yet in `asked` (two tests of one question
@@ -351,28 +440,20 @@ impl Generator {
         let question = self.questions.get(index)?.clone();
         Some(match question {
             Question::Locality => "locality is not outside-area".into(),
-            Question::YesNo(id) => {
-                format!("{id} is {}", if self.rng.bool() { "yes" } else { "no" })
-            }
-            Question::Risk => [
-                "risk is high",
-                "risk is one of standard, medium",
-                "risk is not standard",
-            ]
-            .get(self.rng.usize(0..3))
-            .map_or("risk is high".into(), |s| s.to_string()),
-            Question::Age => {
-                let min = self.rng.u32(0..60);
-                format!("age is between {min} and {}", min + self.rng.u32(5..50))
-            }
-            Question::Ticks => format!("ticks is at least {}", self.rng.u32(3..20)),
-            Question::Choice(id, n) => {
-                let a = self.rng.usize(0..n);
-                let b = self.rng.usize(0..n);
-                if a == b {
-                    format!("{id} is value-{a}")
-                } else {
-                    format!("{id} is one of value-{a}, value-{b}")
+            // Policies mostly act on a factor being present.
+            Question::YesNo(id) => format!("{id} is {}", yes_no(self.rng.usize(0..4) > 0)),
+            Question::Risk => pick_test(&mut self.rng, &RISK_TESTS),
+            Question::Age => pick_test(&mut self.rng, &AGE_TESTS),
+            Question::Ticks => pick_test(&mut self.rng, &TICKS_TESTS),
+            Question::Choice(id, _, groupings) => {
+                let values: Vec<String> = pick(&mut self.rng, &groupings)
+                    .into_iter()
+                    .flatten()
+                    .map(|v| format!("value-{v}"))
+                    .collect();
+                match values.as_slice() {
+                    [one] => format!("{id} is {one}"),
+                    _ => format!("{id} is one of {}", values.join(", ")),
                 }
             }
         })
@@ -416,11 +497,25 @@ fn question_text(question: &Question) -> String {
             "question ticks \"How many DASH questions were answered yes?\"\n  is a number from 0 to 27\n\n"
                 .into()
         }
-        Question::Choice(id, n) => {
+        Question::Choice(id, n, _) => {
             let values: Vec<String> = (0..*n).map(|v| format!("    value-{v} \"Value {v}\"\n")).collect();
             format!("question {id} \"Which {id}?\"\n  is one of\n{}\n", values.concat())
         }
     }
+}
+
+fn yes_no(yes: bool) -> &'static str {
+    if yes { "yes" } else { "no" }
+}
+
+/// One of `items` (none if it is empty), chosen by `rng`.
+fn pick<'a, T>(rng: &mut fastrand::Rng, items: &'a [T]) -> Option<&'a T> {
+    items.get(rng.usize(0..items.len().max(1)))
+}
+
+/// One of a fixed list of tests.
+fn pick_test(rng: &mut fastrand::Rng, tests: &[&str]) -> String {
+    pick(rng, tests).copied().unwrap_or_default().to_string()
 }
 
 #[cfg(test)]
@@ -428,6 +523,42 @@ fn question_text(question: &Question) -> String {
 mod tests {
     use super::*;
     use crate::area::Area as Loaded;
+
+    /// The same size and seed give the same files, and every age and DASH number in
+    /// the rules and the directory is a real threshold (`t`, or `t - 1` as an
+    /// inclusive upper bound).
+    #[test]
+    fn generated_areas_are_deterministic_and_use_real_thresholds() {
+        let size = Size {
+            pathways: 200,
+            services: 300,
+            ..Size::SMALL
+        };
+        let area = generate(size);
+        assert_eq!(area.files, generate(size).files);
+        let cuts = [10, 13, 14, 16, 18, 21, 25, 55, 60, 65];
+        let mut seen = 0;
+        for (_, text) in &area.files {
+            for line in text
+                .lines()
+                .filter(|l| l.contains("age") || l.contains("ticks is"))
+            {
+                let tests = line
+                    .split(" and ")
+                    .filter(|t| t.contains("age") || t.contains("ticks"));
+                for number in tests.flat_map(|t| t.split(|c: char| !c.is_ascii_digit())) {
+                    if let Ok(n) = number.parse::<u32>() {
+                        seen += 1;
+                        assert!(
+                            cuts.contains(&n) || cuts.contains(&(n + 1)),
+                            "{n} in {line}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(seen > 20, "{seen}");
+    }
 
     /// A generated area loads and checks without errors (warnings are expected: a
     /// synthetic directory has orphan services and service gaps).

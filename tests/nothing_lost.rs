@@ -181,13 +181,13 @@ fn folder_output_survives(root: &Path, command: &[&str], old: &[&str], new: &[&s
 fn an_interrupted_or_failed_build_leaves_the_previous_site() {
     let area = tempfile::tempdir().unwrap();
     synthetic::generate(Size::SMALL).write(area.path()).unwrap();
-    // `finder.html` is larger than 64 KiB and written after the 5,000 finder pages.
+    // `finder.html` is larger than 24 KiB and written after the 1,200 finder pages.
     folder_output_survives(
         area.path(),
         &["build"],
         &["--as-of", "2024-06-01"],
         &["--as-of", "2024-07-01"],
-        64,
+        24,
     );
 }
 
@@ -270,4 +270,86 @@ fn an_interrupted_or_failed_fmt_leaves_each_file_whole() {
         "a temporary file left behind is not read as rules: {:?}",
         loaded.diagnostics
     );
+}
+
+/// The example area's directory, rules and golden tests, in a temporary folder.
+fn copy_of_example() -> tempfile::TempDir {
+    let area = tempfile::tempdir().unwrap();
+    let repository = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["directory", "rules", "tests/golden"] {
+        restore(&area.path().join(folder), &files(&repository.join(folder)));
+    }
+    area
+}
+
+/// `test --bless` failing to write, or killed by SIGXFSZ while writing, a snapshot file
+/// larger than the limit leaves it as it was, and a failed write leaves nothing beside it.
+#[test]
+fn a_failed_bless_leaves_each_snapshot_whole() {
+    let area = copy_of_example();
+    let golden = area.path().join("tests/golden");
+    let snap = golden.join("outside-area.snap.yaml");
+    let rules = area.path().join("rules/victims.pathways");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    let urgent = text.replace(
+        "  refer national-helpline\n",
+        "  refer national-helpline urgently\n",
+    );
+    assert_ne!(urgent, text);
+    std::fs::write(&rules, urgent).unwrap();
+    let before = std::fs::read_to_string(&snap).unwrap();
+    assert!(before.len() > 2048, "larger than the limit below");
+    let listing = names(&golden);
+    let bless = || {
+        pathways(
+            area.path(),
+            &["test", "--bless", "--filter", "outside-area"],
+        )
+    };
+
+    let failed = size_limited(&bless(), 2, true);
+    assert_eq!(failed.status.code(), Some(2), "{failed:?}");
+    assert!(String::from_utf8_lossy(&failed.stderr).contains("cannot write a snapshot file"));
+    assert_eq!(std::fs::read_to_string(&snap).unwrap(), before);
+    assert_eq!(names(&golden), listing, "the temporary file is removed");
+
+    let killed = size_limited(&bless(), 2, false);
+    assert_eq!(killed.status.code(), None, "killed by SIGXFSZ: {killed:?}");
+    assert_eq!(std::fs::read_to_string(&snap).unwrap(), before);
+
+    finish(bless());
+    let after = std::fs::read_to_string(&snap).unwrap();
+    assert_ne!(after, before);
+    assert!(after.contains("urgency: urgent"), "{after}");
+}
+
+/// `new` failing to write, or killed by SIGXFSZ while writing, a file larger than the
+/// limit leaves every file it wrote whole (as a complete run writes it) and no half of
+/// the one it was writing; a failed write leaves no temporary file either.
+#[test]
+fn a_failed_new_leaves_no_half_written_file() {
+    let place = tempfile::tempdir().unwrap();
+    let new = |name: &str| {
+        let mut command = pathways(place.path(), &["new"]);
+        command.arg(place.path().join(name));
+        command
+    };
+    finish(new("whole"));
+    let whole = files(&place.path().join("whole"));
+    let kib = 4;
+    assert!(whole.values().any(|bytes| bytes.len() > 1024 * kib));
+
+    for (name, fail_writes) in [("failed", true), ("killed", false)] {
+        let run = size_limited(&new(name), kib as u32, fail_writes);
+        let expected = if fail_writes { Some(2) } else { None };
+        assert_eq!(run.status.code(), expected, "{name}: {run:?}");
+        let written = files(&place.path().join(name));
+        assert!(!written.is_empty() && written.len() < whole.len(), "{name}");
+        for (path, bytes) in &written {
+            let hidden = path.file_name().unwrap().to_string_lossy().starts_with('.');
+            if fail_writes || !hidden || !path.to_string_lossy().ends_with(".tmp") {
+                assert_eq!(whole.get(path), Some(bytes), "{name}: {}", path.display());
+            }
+        }
+    }
 }

@@ -10,7 +10,7 @@ mod check;
 mod diff;
 mod explain;
 mod export;
-mod fmt;
+pub(crate) mod fmt;
 mod generated;
 mod new;
 mod output;

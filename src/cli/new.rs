@@ -4,11 +4,11 @@
 //! Schemas beside them, so a new area can restyle its site and its editor can check
 //! its YAML. An existing file is never replaced.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::Outcome;
 use super::args::NewArgs;
+use super::fmt::create_atomically;
 use super::output::Output;
 use crate::golden::schema;
 use crate::site::look::Look;
@@ -134,17 +134,12 @@ fn is_empty(dir: &Path) -> Result<bool, String> {
 }
 
 /// Writes a file that must not exist yet: even a file made since the check above is
-/// never replaced.
+/// never replaced, and an interrupted run never leaves half a file.
 fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(text.as_bytes())?;
-    file.sync_all()
+    create_atomically(path, text)
 }
 
 fn next_steps(dir: &Path, count: usize) -> String {

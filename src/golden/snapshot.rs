@@ -14,6 +14,9 @@ use serde::Serialize;
 use super::load::SNAPSHOT_SUFFIX;
 use super::run::{CaseRun, Run};
 use super::scenario::{ScenarioFile, Scenarios};
+// The same atomic write as `pathways fmt`: a killed `--bless` leaves each snapshot file
+// as it was or wholly rewritten.
+use crate::cli::fmt::write_atomically;
 use crate::rules::model::RuleSet;
 
 /// One line of a diff between the recorded and the new result of a case.
@@ -99,7 +102,7 @@ pub fn apply(
         }
         merge.stale(file);
         if !merge.changes.is_empty() {
-            std::fs::write(&path, document(&name, &merge.blocks))?;
+            write_atomically(&path, &document(&name, &merge.blocks))?;
         }
         changes.extend(merge.changes);
     }
