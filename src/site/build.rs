@@ -25,11 +25,12 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::directory::model::{Directory, Tier};
 use crate::engine::{self, Compiled, Diagram, Outcome};
 use crate::progress::{Progress, Silent};
-use crate::rules::model::Target;
+use crate::rules::model::{RuleSet, Target};
 use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
 use crate::site::look::Look;
 use crate::site::output::SiteFiles;
+use crate::site::pages::{Page, render_pages};
 use crate::site::search::SearchIndex;
 use crate::site::views::{
     AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, service_page,
@@ -113,12 +114,16 @@ pub fn render(
             directory: &area.directory,
         },
         date,
-        look,
         settings: &settings,
         files: SiteFiles::new(),
+        pages: Vec::new(),
     };
     progress.phase("rendering the pages");
     site.all_pages().map_err(|d| vec![*d])?;
+    let html = render_pages(&look.templates, &settings, &site.pages).map_err(|d| vec![*d])?;
+    for (page, html) in site.pages.iter().zip(html) {
+        site.files.add(&page.path, html).map_err(|d| vec![*d])?;
+    }
     for (path, bytes) in &look.assets {
         site.files
             .add(&format!("static/{path}"), bytes.clone())
@@ -140,9 +145,10 @@ struct Site<'a> {
     compiled: &'a Compiled,
     words: Words<'a>,
     date: Date,
-    look: &'a Look,
     settings: &'a SiteSettings,
     files: SiteFiles,
+    /// Every page, in the order the site lists them, before rendering.
+    pages: Vec<Page>,
 }
 
 /// A question as `_question.html` shows it.
@@ -171,23 +177,21 @@ impl Site<'_> {
         self.compiled.diagram()
     }
 
-    fn page(&mut self, path: &str, template: &str, title: &str, context: Value) -> Rendered {
-        let root = if path == "404.html" {
-            "/".to_string()
-        } else {
-            root_for(path)
-        };
-        let mut context = tera::Context::from_serialize(&context).map_err(|e| {
-            Box::new(Diagnostic::error(
-                "site-template-error",
-                format!("the page `{path}` could not be prepared: {e}"),
-            ))
-        })?;
-        context.insert("site", self.settings);
-        context.insert("root", &root);
-        context.insert("page_title", title);
-        let html = self.look.templates.render(template, &context)?;
-        self.files.add(path, html)
+    /// Queues a page; [`render`] renders the queue once every page is known.
+    fn page(
+        &mut self,
+        path: &str,
+        template: &'static str,
+        title: &str,
+        context: Value,
+    ) -> Rendered {
+        self.pages.push(Page {
+            path: path.to_string(),
+            template,
+            title: title.to_string(),
+            context,
+        });
+        Ok(())
     }
 
     fn all_pages(&mut self) -> Rendered {
@@ -546,72 +550,29 @@ impl Site<'_> {
 
     fn locality_groups(&self) -> Vec<Value> {
         let directory = self.directory();
+        // Each service's coverage is worked out once, not once per locality.
+        let mut covering: Vec<Vec<ServiceItem>> = vec![Vec::new(); directory.localities.len()];
+        for service in &directory.services {
+            for i in directory.covered_localities(service) {
+                if let Some(items) = covering.get_mut(i) {
+                    items.push(ServiceItem::new(service));
+                }
+            }
+        }
         directory
             .localities
             .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                json!({"id": l.id.value, "name": l.name, "description": "",
-                       "services": self.items(|s| directory.covered_localities(s).contains(&i))})
+            .zip(covering)
+            .map(|(l, services)| {
+                json!({"id": l.id.value, "name": l.name, "description": "", "services": services})
             })
             .collect()
     }
 
     fn service_pages(&mut self) -> Rendered {
-        let leading = self.pathways_leading_to();
-        let feedback = self.settings.feedback.clone();
-        for service in &self.area.directory.services {
-            let view = ServiceView::new(service, &self.words, self.date);
-            let pathways = leading
-                .get(service.id.as_str())
-                .cloned()
-                .unwrap_or_default();
-            let report = mailto_href(
-                &feedback,
-                Some(&format!("Change to service {}", service.id)),
-            );
-            let title = view.card.name.clone();
-            self.page(
-                &service_page(&service.id),
-                "service.html",
-                &title,
-                json!({"service": view, "pathways": pathways, "report_href": report}),
-            )?;
-        }
+        let pages = service_pages(self.area, self.diagram(), self.date);
+        self.pages.extend(pages);
         Ok(())
-    }
-
-    /// For each service, the pathways that refer to it in some situation on the
-    /// site's date (exact: read from the compiled outcomes), and the fallback.
-    fn pathways_leading_to(&self) -> BTreeMap<String, Vec<Value>> {
-        let rules = &self.area.rules;
-        let mut leading: BTreeMap<String, BTreeSet<Option<usize>>> = BTreeMap::new();
-        for outcome in &self.diagram().outcomes {
-            for r in &outcome.referrals {
-                let set = leading.entry(r.service.clone()).or_default();
-                set.extend(r.pathways.iter().map(|&p| Some(p)));
-                if r.fallback {
-                    set.insert(None);
-                }
-            }
-        }
-        leading
-            .into_iter()
-            .map(|(service, set)| {
-                let list = set
-                    .into_iter()
-                    .filter_map(|p| match p {
-                        Some(p) => rules.pathways.get(p).map(|p| {
-                            json!({"id": p.id.value, "title": p.title, "reason": p.reason})
-                        }),
-                        None => rules.fallback.as_ref().map(|f| {
-                            json!({"id": "fallback", "title": "When no pathway applies", "reason": f.reason})
-                        }),
-                    })
-                    .collect();
-                (service, list)
-            })
-            .collect()
     }
 
     // ---- the map ----
@@ -666,6 +627,66 @@ impl Site<'_> {
             })
             .collect()
     }
+}
+
+/// Every service's page (`services/ID.html`): its view, the pathways that refer to it
+/// in some situation on `date` and the link to report a change.
+pub fn service_pages(area: &Area, diagram: &Diagram, date: Date) -> Vec<Page> {
+    let words = Words {
+        rules: &area.rules,
+        directory: &area.directory,
+    };
+    let mut leading = pathways_leading_to(&area.rules, diagram);
+    area.directory
+        .services
+        .iter()
+        .map(|service| {
+            let view = ServiceView::new(service, &words, date);
+            let pathways = leading.remove(service.id.as_str()).unwrap_or_default();
+            let report = mailto_href(
+                &area.directory.area.feedback,
+                Some(&format!("Change to service {}", service.id)),
+            );
+            Page {
+                path: service_page(&service.id),
+                template: "service.html",
+                title: view.card.name.clone(),
+                context: json!({"service": view, "pathways": pathways, "report_href": report}),
+            }
+        })
+        .collect()
+}
+
+/// For each service, the pathways that refer to it in some situation (exact: read
+/// from the diagram's outcomes), and the fallback.
+fn pathways_leading_to(rules: &RuleSet, diagram: &Diagram) -> BTreeMap<String, Vec<Value>> {
+    let mut leading: BTreeMap<&str, BTreeSet<Option<usize>>> = BTreeMap::new();
+    for outcome in &diagram.outcomes {
+        for r in &outcome.referrals {
+            let set = leading.entry(r.service.as_str()).or_default();
+            set.extend(r.pathways.iter().map(|&p| Some(p)));
+            if r.fallback {
+                set.insert(None);
+            }
+        }
+    }
+    leading
+        .into_iter()
+        .map(|(service, set)| {
+            let list = set
+                .into_iter()
+                .filter_map(|p| match p {
+                    Some(p) => rules.pathways.get(p).map(|p| {
+                        json!({"id": p.id.value, "title": p.title, "reason": p.reason})
+                    }),
+                    None => rules.fallback.as_ref().map(|f| {
+                        json!({"id": "fallback", "title": "When no pathway applies", "reason": f.reason})
+                    }),
+                })
+                .collect();
+            (service.to_string(), list)
+        })
+        .collect()
 }
 
 /// Where a choice leads from the path page after `steps` (asking `question`).

@@ -7,26 +7,33 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::site::output::SiteFiles;
+use crate::site::pages::in_parallel;
 
 const EXTERNAL: [&str; 4] = ["https://", "http://", "mailto:", "tel:"];
 
 /// Checks every HTML file's links; one diagnostic per broken link, in page order.
 pub fn check_links(files: &SiteFiles) -> Vec<Diagnostic> {
-    let html: Vec<(&str, String)> = files
+    // One scan of each page finds its ids and its links; the links are checked once
+    // every page's ids are known (a link may point into a later page).
+    let html: Vec<(&str, &[u8])> = files
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
-        .map(|(path, bytes)| (path, String::from_utf8_lossy(bytes).into_owned()))
         .collect();
-    let ids: BTreeMap<&str, BTreeSet<String>> = html
+    let scanned = in_parallel(&html, |(path, bytes)| {
+        (*path, Attributes::of(&String::from_utf8_lossy(bytes)))
+    });
+    let pages = match scanned {
+        Ok(pages) => pages,
+        Err(crashed) => return vec![*crashed],
+    };
+    let ids: BTreeMap<&str, &BTreeSet<String>> = pages
         .iter()
-        .map(|(path, text)| (*path, attribute_values(text, "id").into_iter().collect()))
+        .map(|(path, attributes)| (*path, &attributes.ids))
         .collect();
     let mut problems = Vec::new();
-    for (page, text) in &html {
-        let mut links = attribute_values(text, "href");
-        links.extend(attribute_values(text, "src"));
-        for link in links {
-            if let Some(problem) = check_link(files, &ids, page, &link) {
+    for (page, attributes) in &pages {
+        for link in attributes.hrefs.iter().chain(&attributes.srcs) {
+            if let Some(problem) = check_link(files, &ids, page, link) {
                 problems.push(problem);
             }
         }
@@ -34,9 +41,44 @@ pub fn check_links(files: &SiteFiles) -> Vec<Diagnostic> {
     problems
 }
 
+/// The `id`, `href` and `src` attribute values of one page, in page order, with the
+/// HTML escapes tera writes undone.
+#[derive(Default)]
+struct Attributes {
+    ids: BTreeSet<String>,
+    hrefs: Vec<String>,
+    srcs: Vec<String>,
+}
+
+impl Attributes {
+    fn of(html: &str) -> Attributes {
+        let mut found = Attributes::default();
+        // `=` is found by memchr; most are not followed by a quote.
+        for (at, _) in html.match_indices('=') {
+            let (Some(before), Some(rest)) = (html.get(..at), html.get(at + 1..)) else {
+                continue;
+            };
+            let Some(rest) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let Some(value) = rest.find('"').and_then(|end| rest.get(..end)) else {
+                continue;
+            };
+            if before.ends_with(" id") {
+                found.ids.insert(unescape(value));
+            } else if before.ends_with(" href") {
+                found.hrefs.push(unescape(value));
+            } else if before.ends_with(" src") {
+                found.srcs.push(unescape(value));
+            }
+        }
+        found
+    }
+}
+
 fn check_link(
     files: &SiteFiles,
-    ids: &BTreeMap<&str, BTreeSet<String>>,
+    ids: &BTreeMap<&str, &BTreeSet<String>>,
     page: &str,
     link: &str,
 ) -> Option<Diagnostic> {
@@ -110,19 +152,10 @@ fn resolve(page: &str, link: &str) -> Option<String> {
     Some(path)
 }
 
-/// Values of `name="..."` attributes, with the HTML escapes tera writes undone.
-fn attribute_values(html: &str, name: &str) -> Vec<String> {
-    let needle = format!(" {name}=\"");
-    html.match_indices(&needle)
-        .filter_map(|(at, _)| {
-            let rest = html.get(at + needle.len()..)?;
-            let end = rest.find('"')?;
-            rest.get(..end).map(unescape)
-        })
-        .collect()
-}
-
 fn unescape(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
     text.replace("&quot;", "\"")
         .replace("&#39;", "'")
         .replace("&lt;", "<")

@@ -14,6 +14,7 @@ pub mod journey;
 pub mod links;
 pub mod look;
 pub mod output;
+pub mod pages;
 pub mod search;
 pub mod serve;
 pub mod svg;
