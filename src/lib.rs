@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod directory;
 pub mod engine;
 pub mod export;
+pub mod files;
 pub mod golden;
 pub mod progress;
 pub mod rules;

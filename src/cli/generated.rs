@@ -5,8 +5,8 @@ use clap::CommandFactory;
 
 use super::Outcome;
 use super::args::{Cli, CompletionsArgs, ManArgs};
-use super::fmt::write_atomically;
 use super::output::Output;
+use crate::files::write_atomically;
 
 pub fn completions(args: &CompletionsArgs, out: &Output) -> Outcome {
     out.print(&completion_script(args.shell));

@@ -10,7 +10,7 @@ mod check;
 mod diff;
 mod explain;
 mod export;
-pub(crate) mod fmt;
+mod fmt;
 mod generated;
 mod new;
 mod output;

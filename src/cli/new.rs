@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::Outcome;
 use super::args::NewArgs;
-use super::fmt::create_atomically;
 use super::output::Output;
+use crate::files::create_atomically;
 use crate::golden::schema;
 use crate::site::look::Look;
 

@@ -3,8 +3,8 @@
 
 use super::Outcome;
 use super::args::SchemaArgs;
-use super::fmt::write_atomically;
 use super::output::Output;
+use crate::files::write_atomically;
 use crate::golden::schema;
 
 pub fn run(args: &SchemaArgs, out: &Output) -> Outcome {

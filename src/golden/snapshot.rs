@@ -16,7 +16,7 @@ use super::run::{CaseRun, Run};
 use super::scenario::{ScenarioFile, Scenarios};
 // The same atomic write as `pathways fmt`: a killed `--bless` leaves each snapshot file
 // as it was or wholly rewritten.
-use crate::cli::fmt::write_atomically;
+use crate::files::write_atomically;
 use crate::rules::model::RuleSet;
 
 /// One line of a diff between the recorded and the new result of a case.
