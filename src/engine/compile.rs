@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use crate::directory::model::{Client, Directory, RiskLevel, Service};
 use crate::engine::diagram::{FALSE, Manager, NodeId, TRUE};
-use crate::engine::outcomes::OutcomeTable;
+use crate::engine::outcomes::{OutcomeTable, TooLarge};
 use crate::engine::serialise::Diagram;
 use crate::rules::model::{Condition, DomainKind, PathwayIx, QuestionIx, RuleSet, ValueIx};
 
@@ -333,5 +333,16 @@ impl Compiled {
     /// The stable serialisation the site's finder walks.
     pub fn diagram(&self) -> &Diagram {
         self.diagram.get_or_init(|| Diagram::build(self))
+    }
+
+    /// [`Compiled::diagram`], unless the outcome table behind it would need more than
+    /// about `bytes`: the finder of a national rule set can have more distinct
+    /// outcomes than a machine holds, and the site must then fail, not crash.
+    pub fn diagram_within(&self, bytes: usize) -> Result<&Diagram, TooLarge> {
+        if self.outcomes.get().is_none() {
+            let table = OutcomeTable::build_within(self, bytes)?;
+            let _already = self.outcomes.set(table);
+        }
+        Ok(self.diagram())
     }
 }

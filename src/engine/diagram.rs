@@ -106,6 +106,11 @@ pub struct Manager {
     /// children) halves the memory of large diagrams.
     unique: FastMap<u64, NodeId>,
     same_hash: Vec<NodeId>,
+    /// The most bytes of nodes this manager may hold (see [`Manager::with_budget`]).
+    budget: usize,
+    /// Set when a new node would pass the budget: every operation then stops at once
+    /// and its results mean nothing.
+    exhausted: bool,
 }
 
 type Memo = FastMap<(NodeId, NodeId), NodeId>;
@@ -168,10 +173,31 @@ impl Manager {
             arena: Vec::new(),
             unique: FastMap::default(),
             same_hash: Vec::new(),
+            budget: usize::MAX,
+            exhausted: false,
         };
         manager.leaf(0);
         manager.leaf(1);
         manager
+    }
+
+    /// This manager, limited to holding about `bytes` of nodes: past it, operations
+    /// stop early and [`Manager::exhausted`] says so, so that a diagram too large for
+    /// the machine fails cleanly instead of taking all its memory.
+    pub fn with_budget(mut self, bytes: usize) -> Manager {
+        self.budget = bytes;
+        self
+    }
+
+    /// Whether an operation stopped at the budget (its result is then meaningless).
+    pub fn exhausted(&self) -> bool {
+        self.exhausted
+    }
+
+    /// About how many bytes the nodes take: each node's entry, its children, and
+    /// its place in the unique table.
+    pub fn bytes(&self) -> usize {
+        self.nodes.len() * 32 + self.arena.len() * 4
     }
 
     /// The number of questions.
@@ -264,6 +290,10 @@ impl Manager {
                 .get(candidate as usize)
                 .copied()
                 .unwrap_or(NONE);
+        }
+        if self.bytes() + content.len() * 4 > self.budget {
+            self.exhausted = true;
+            return FALSE;
         }
         let id = NodeId::try_from(self.nodes.len()).unwrap_or(NONE);
         let slot = if question == LEAF {
@@ -517,6 +547,9 @@ impl Manager {
     where
         F: FnMut(&mut Manager, NodeId, NodeId) -> Option<NodeId>,
     {
+        if self.exhausted {
+            return FALSE;
+        }
         if let Some(&done) = memo.get(&(f, g)) {
             return done;
         }
@@ -548,6 +581,9 @@ impl Manager {
         memo: &mut FastMap<NodeId, NodeId>,
         map: &mut F,
     ) -> NodeId {
+        if self.exhausted {
+            return FALSE;
+        }
         if let Some(&done) = memo.get(&f) {
             return done;
         }

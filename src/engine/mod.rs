@@ -34,7 +34,7 @@ pub use evaluate::{Answers, Evaluation};
 pub use explain::{
     Because, Explanation, Part, PathwayExplanation, PathwayStatus, ReferralExplanation, describe,
 };
-pub use outcomes::{Outcome, OutcomeTable, Referral, SetTable};
+pub use outcomes::{Outcome, OutcomeTable, Referral, SetTable, TooLarge};
 pub use serialise::{
     Diagram, DiagramNode, DiagramPathway, DiagramQuestion, DiagramValue, FORMAT, kind_id,
 };

@@ -83,6 +83,26 @@ struct Parts {
     eligible: Vec<NodeId>,
 }
 
+impl Parts {
+    /// Every condition and eligibility diagram, in a copy of the compiled rules'
+    /// manager limited to `bytes`.
+    fn whole(compiled: &Compiled, bytes: usize) -> Parts {
+        Parts {
+            manager: compiled.manager().clone().with_budget(bytes),
+            conditions: compiled.conditions.clone(),
+            eligible: (0..compiled.services().len())
+                .map(|s| compiled.eligible(s).unwrap_or(FALSE))
+                .collect(),
+        }
+    }
+}
+
+/// The whole space's outcome table would need more than `bytes` of diagrams.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge {
+    pub bytes: usize,
+}
+
 /// The outcome diagram and table, in a manager of their own (a copy of the compiled
 /// rules' manager, so the conditions and eligibility diagrams are shared).
 #[derive(Clone, Debug)]
@@ -99,15 +119,21 @@ pub struct OutcomeTable {
 impl OutcomeTable {
     /// The table over the whole answer space.
     pub(crate) fn build(compiled: &Compiled) -> OutcomeTable {
-        let eligible = (0..compiled.services().len())
-            .map(|s| compiled.eligible(s).unwrap_or(FALSE))
-            .collect();
-        let parts = Parts {
-            manager: compiled.manager().clone(),
-            conditions: compiled.conditions.clone(),
-            eligible,
-        };
-        OutcomeTable::of(compiled, parts)
+        OutcomeTable::of(compiled, Parts::whole(compiled, usize::MAX))
+    }
+
+    /// [`OutcomeTable::build`], unless its diagrams would need more than about
+    /// `bytes`: then it stops as soon as they do.
+    pub(crate) fn build_within(
+        compiled: &Compiled,
+        bytes: usize,
+    ) -> Result<OutcomeTable, TooLarge> {
+        let table = OutcomeTable::of(compiled, Parts::whole(compiled, bytes));
+        if table.manager.exhausted() {
+            Err(TooLarge { bytes })
+        } else {
+            Ok(table)
+        }
     }
 
     /// The table over the completions of some answers only: every diagram is first

@@ -174,3 +174,12 @@ fn serialised_diagram_round_trips_and_is_stable() {
     assert_eq!(back.as_of, "2012-10-01");
     insta::assert_snapshot!(json);
 }
+
+#[test]
+fn a_finder_larger_than_its_budget_fails_and_one_within_is_the_same() {
+    let c = compiled();
+    assert_eq!(c.diagram_within(1024), Err(TooLarge { bytes: 1024 }));
+    let whole = compiled();
+    assert_eq!(c.diagram_within(usize::MAX), Ok(whole.diagram()));
+    assert!(c.diagram_within(1024).is_ok(), "a table once built is kept");
+}

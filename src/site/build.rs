@@ -23,7 +23,7 @@ use crate::analysis;
 use crate::area::Area;
 use crate::diagnostic::{self, Diagnostic};
 use crate::directory::model::{Directory, Tier};
-use crate::engine::{self, Compiled, Diagram, Outcome};
+use crate::engine::{self, Diagram, Outcome, TooLarge};
 use crate::progress::{Progress, Silent};
 use crate::rules::model::{RuleSet, Target};
 use crate::site::escape::{mailto_href, safe_json_for_script};
@@ -96,6 +96,22 @@ pub fn build_with(root: &Path, as_of: Option<Date>, progress: &dyn Progress) -> 
     result
 }
 
+/// The most the finder's outcome diagram may take while it is built, in bytes: its
+/// size follows the number of distinct outcomes across the answer space, which a
+/// national rule set can make larger than a machine holds.
+pub const FINDER_BYTES: usize = 512 << 20;
+
+fn finder_too_large(too: TooLarge) -> Diagnostic {
+    Diagnostic::error(
+        "finder-too-large",
+        format!(
+            "the finder cannot be built: telling every combination of answers apart would need more than {} MiB of decision diagram, so the rules lead to more distinct sets of referrals than a site can hold",
+            too.bytes >> 20
+        ),
+    )
+    .help("`pathways check`, `refer`, `explain` and `diff` still work on these rules; to publish a finder, split the area into smaller ones (by region, say) or merge pathways that differ only in a detail")
+}
+
 /// Renders every page of an area that checked cleanly, and checks every link.
 pub fn render(
     area: &Area,
@@ -106,9 +122,12 @@ pub fn render(
     let settings = SiteSettings::new(&area.directory.area, date)?;
     progress.phase("compiling the rules");
     let compiled = engine::compile(&area.rules, &area.directory, date);
+    let diagram = compiled
+        .diagram_within(FINDER_BYTES)
+        .map_err(|too| vec![finder_too_large(too)])?;
     let mut site = Site {
         area,
-        compiled: &compiled,
+        diagram,
         words: Words {
             rules: &area.rules,
             directory: &area.directory,
@@ -142,7 +161,8 @@ type Rendered = Result<(), Box<Diagnostic>>;
 
 struct Site<'a> {
     area: &'a Area,
-    compiled: &'a Compiled,
+    /// The finder's diagram: the answers' situations and their outcomes.
+    diagram: &'a Diagram,
     words: Words<'a>,
     date: Date,
     settings: &'a SiteSettings,
@@ -174,7 +194,7 @@ impl Site<'_> {
     }
 
     fn diagram(&self) -> &Diagram {
-        self.compiled.diagram()
+        self.diagram
     }
 
     /// Queues a page; [`render`] renders the queue once every page is known.
@@ -731,5 +751,18 @@ fn letter(name: &str) -> String {
     match name.chars().next() {
         Some(c) if c.is_ascii_alphabetic() => c.to_ascii_uppercase().to_string(),
         _ => capitalise("other"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finder_too_large_says_what_still_works() {
+        let problem = finder_too_large(TooLarge {
+            bytes: FINDER_BYTES,
+        });
+        insta::assert_snapshot!(problem.render(&Sources::new(), false));
     }
 }
