@@ -233,7 +233,8 @@ struct Sets<'a> {
 }
 
 /// Builds both sides' referrals into one manager, service by service, and keeps the
-/// services whose referrals differ (in one manager, as different nodes).
+/// services whose referrals differ (in one manager, as different nodes); a service
+/// whose ingredients are the same nodes on both sides is not built at all.
 fn sets<'a>(old: &'a Compiled, new: &'a Compiled) -> Sets<'a> {
     let mut manager = new.manager().fresh();
     let mut old_side = Referred::of(old, &mut manager);
@@ -246,8 +247,12 @@ fn sets<'a>(old: &'a Compiled, new: &'a Compiled) -> Sets<'a> {
         .collect();
     let mut by_service = BTreeMap::new();
     for service in services {
-        let was = old_side.at_least(&mut manager, service);
-        let now = new_side.at_least(&mut manager, service);
+        let (was, now) = (old_side.ingredients(service), new_side.ingredients(service));
+        if was == now {
+            continue;
+        }
+        let was = old_side.at_least(&mut manager, &was);
+        let now = new_side.at_least(&mut manager, &now);
         if was != now {
             by_service.insert(service.to_string(), changes(&mut manager, was, now));
         }

@@ -18,6 +18,14 @@ pub const URGENCIES: [Urgency; 3] = [Urgency::Routine, Urgency::Urgent, Urgency:
 /// least that urgently. The first is where it is referred to at all.
 pub type AtLeast = [NodeId; 3];
 
+/// See [`Referred::ingredients`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Ingredients {
+    named: AtLeast,
+    eligible: NodeId,
+    categories: Vec<AtLeast>,
+}
+
 /// One compiled side's referrals, copied into a caller's manager.
 pub struct Referred<'a> {
     compiled: &'a Compiled,
@@ -167,31 +175,45 @@ impl<'a> Referred<'a> {
         pathways.chain(fallback).collect()
     }
 
-    /// Where the service (by id) is referred to, at each urgency or more: named by a
-    /// pathway that applies (or the fallback) while open, or eligible and in a
-    /// category one refers to. Nowhere for a service not in this side's directory.
-    pub fn at_least(&mut self, manager: &mut Manager, service: &str) -> AtLeast {
+    /// What a service's referrals are built from: where a pathway (or the fallback)
+    /// names it, its eligibility, and where each of its categories is referred to.
+    /// Equal ingredients (in one manager) give equal referrals, so comparing them
+    /// spares building the referrals of a service a change does not touch.
+    pub fn ingredients(&self, service: &str) -> Ingredients {
         let Ok(s) = self
             .compiled
             .services()
             .binary_search_by(|id| id.as_str().cmp(service))
         else {
-            return [FALSE; 3];
+            return Ingredients::default();
         };
-        let direct = self.direct.get(&s).copied().unwrap_or([FALSE; 3]);
-        let eligible = self.eligible.get(s).copied().unwrap_or(FALSE);
-        let categories: Vec<AtLeast> = self
-            .member_of
-            .get(s)
-            .into_iter()
-            .flatten()
-            .filter_map(|c| self.categories.get(c).copied())
-            .collect();
+        Ingredients {
+            named: self.direct.get(&s).copied().unwrap_or([FALSE; 3]),
+            eligible: self.eligible.get(s).copied().unwrap_or(FALSE),
+            categories: self
+                .member_of
+                .get(s)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| self.categories.get(c).copied())
+                .collect(),
+        }
+    }
+
+    /// Where the service is referred to, at each urgency or more: named by a pathway
+    /// that applies (or the fallback) while open, or eligible and in a category one
+    /// refers to. Nowhere for a service not in this side's directory.
+    pub fn at_least(&mut self, manager: &mut Manager, ingredients: &Ingredients) -> AtLeast {
         let mut at_least = [FALSE; 3];
         for (k, slot) in at_least.iter_mut().enumerate() {
-            let by_categories = manager.or_any(categories.iter().filter_map(|c| c.get(k).copied()));
-            let by_category = self.join(manager, eligible, by_categories);
-            let named = direct.get(k).copied().unwrap_or(FALSE);
+            let by_categories = manager.or_any(
+                ingredients
+                    .categories
+                    .iter()
+                    .filter_map(|c| c.get(k).copied()),
+            );
+            let by_category = self.join(manager, ingredients.eligible, by_categories);
+            let named = ingredients.named.get(k).copied().unwrap_or(FALSE);
             *slot = manager.or(named, by_category);
         }
         at_least
@@ -283,7 +305,8 @@ mod tests {
             .map(|s| reference(&rules, &directory, as_of, s))
             .collect();
         for service in compiled.services() {
-            let at_least = referred.at_least(&mut manager, service);
+            let ingredients = referred.ingredients(service);
+            let at_least = referred.at_least(&mut manager, &ingredients);
             let mut anywhere = (BTreeSet::new(), false);
             for (s, outcome) in all.iter().zip(&outcomes) {
                 let found = outcome.referrals.iter().find(|r| &r.service == service);
