@@ -4,11 +4,13 @@
 //! removed or changed.
 //!
 //! Both sides are compiled over one unified question space (see [`space`]), each with
-//! its own directory and reference date; their outcome diagrams are then walked
-//! together (see [`product`]), so the cost follows the diagrams, never the space.
+//! its own directory and reference date, and their referrals are built, one service
+//! at a time, into one manager (see [`crate::engine::referred`]): where a service is
+//! referred to, and how urgently, on each side. The changes are boolean combinations
+//! of those, so the cost follows the rules and the directory, never the space nor the
+//! number of distinct outcomes.
 
 mod inventory;
-mod product;
 mod reasons;
 mod render;
 mod space;
@@ -20,7 +22,9 @@ use serde::Serialize;
 
 use super::witness::{Vocabulary, Witness};
 use crate::area::Area;
-use crate::engine::{self, Compiled, NodeId, Outcome, Referral};
+use crate::engine::diagram::FALSE;
+use crate::engine::referred::{AtLeast, Referred, URGENCIES};
+use crate::engine::{self, Compiled, Manager, NodeId};
 use crate::rules::model::{DomainKind, PathwayIx, RuleSet, Urgency};
 
 pub use inventory::{Changes, Inventory, Item};
@@ -139,19 +143,18 @@ pub fn diff(old: &Side, new: &Side) -> Report {
         rules: &unified,
         directory: &new.area.directory,
     };
+    let sets = sets(&old_compiled, &new_compiled);
     let context = reasons::Context {
         old,
         new,
         inventory: &inventory,
-        moved: moved_pathways(&old_compiled, &new_compiled),
+        moved: moved_pathways(&sets),
     };
     let compared = Compared {
-        old: &old_compiled,
-        new: &new_compiled,
         words: &words,
         context: &context,
     };
-    let (changed_situations, referrals) = compared.referral_changes();
+    let (changed_situations, referrals) = compared.referral_changes(&sets);
     Report {
         old: version(old),
         new: version(new),
@@ -169,22 +172,18 @@ fn version(side: &Side) -> Version {
     }
 }
 
-/// Pathways on both sides (by id) whose conditions hold in different situations.
-fn moved_pathways(old: &Compiled, new: &Compiled) -> BTreeSet<String> {
-    old.rules()
+/// Pathways on both sides (by id) whose conditions hold in different situations: in
+/// the shared manager, different nodes.
+fn moved_pathways(sets: &Sets) -> BTreeSet<String> {
+    let new_rules = sets.new.rules();
+    sets.old
+        .rules()
         .pathways
         .iter()
         .enumerate()
         .filter_map(|(o, pathway)| {
-            let (n, _) = new.rules().pathway(&pathway.id.value)?;
-            let a = old.pathway_condition(o)?;
-            let b = new.pathway_condition(n)?;
-            let walked = product::product(old.manager(), a, new.manager(), b);
-            walked
-                .pairs
-                .iter()
-                .any(|&(x, y)| (x != 0) != (y != 0))
-                .then(|| pathway.id.value.clone())
+            let (n, _) = new_rules.pathway(&pathway.id.value)?;
+            (sets.old.condition(o)? != sets.new.condition(n)?).then(|| pathway.id.value.clone())
         })
         .collect()
 }
@@ -198,17 +197,6 @@ enum Key {
 }
 
 impl Key {
-    fn of(old: Option<&Referral>, new: Option<&Referral>) -> Option<Key> {
-        match (old, new) {
-            (None, Some(n)) => Some(Key::Added(std::cmp::Reverse(n.urgency))),
-            (Some(_), None) => Some(Key::Removed),
-            (Some(o), Some(n)) if o.urgency != n.urgency => {
-                Some(Key::Urgency(o.urgency, n.urgency))
-            }
-            _ => None,
-        }
-    }
-
     fn kind(self) -> ChangeKind {
         match self {
             Key::Added(_) => ChangeKind::Added,
@@ -227,93 +215,115 @@ impl Key {
     }
 }
 
-/// The two compiled sides and how to describe and explain what differs.
+/// How to describe and explain what differs.
 struct Compared<'a> {
-    old: &'a Compiled,
-    new: &'a Compiled,
     words: &'a Vocabulary<'a>,
     context: &'a reasons::Context<'a>,
 }
 
-/// Where the two sides' referrals differ, as diagrams in the product's manager.
-struct Sets {
-    product: product::Product,
+/// Where the two sides' referrals differ, as diagrams in one manager.
+struct Sets<'a> {
+    manager: Manager,
+    old: Referred<'a>,
+    new: Referred<'a>,
     /// Situations where any referral differs.
     any: NodeId,
-    /// For each service and kind of change: its situations, and the product leaves
-    /// they lead to.
-    by_service: BTreeMap<String, BTreeMap<Key, (NodeId, BTreeSet<u32>)>>,
+    /// For each service and kind of change: its situations (never empty).
+    by_service: BTreeMap<String, BTreeMap<Key, NodeId>>,
 }
 
-/// Walks the two outcome diagrams together and sorts every differing leaf pair by
-/// service and kind of change. Only the product's distinct leaves are visited.
-fn sets(old: &Compiled, new: &Compiled) -> Sets {
-    let (old, new) = (old.outcome_table(), new.outcome_table());
-    let mut product = product::product(old.manager(), old.root(), new.manager(), new.root());
-    let mut changed = BTreeSet::new();
-    let mut leaves: BTreeMap<String, BTreeMap<Key, BTreeSet<u32>>> = BTreeMap::new();
-    for leaf in product.manager.leaves(product.root) {
-        let (a, b) = product.pair(leaf).unwrap_or_default();
-        let (a, b) = (old.outcome(a), new.outcome(b));
-        for service in services_of(a).union(&services_of(b)) {
-            if let Some(key) = Key::of(referral(a, service), referral(b, service)) {
-                changed.insert(leaf);
-                leaves
-                    .entry((*service).to_string())
-                    .or_default()
-                    .entry(key)
-                    .or_default()
-                    .insert(leaf);
-            }
+/// Builds both sides' referrals into one manager, service by service, and keeps the
+/// services whose referrals differ (in one manager, as different nodes); a service
+/// whose ingredients are the same nodes on both sides is not built at all.
+fn sets<'a>(old: &'a Compiled, new: &'a Compiled) -> Sets<'a> {
+    let mut manager = new.manager().fresh();
+    let mut old_side = Referred::of(old, &mut manager);
+    let mut new_side = Referred::of(new, &mut manager);
+    let services: BTreeSet<&str> = old
+        .services()
+        .iter()
+        .chain(new.services())
+        .map(String::as_str)
+        .collect();
+    let mut by_service = BTreeMap::new();
+    for service in services {
+        let (was, now) = (old_side.ingredients(service), new_side.ingredients(service));
+        if was == now {
+            continue;
+        }
+        let was = old_side.at_least(&mut manager, &was);
+        let now = new_side.at_least(&mut manager, &now);
+        if was != now {
+            by_service.insert(service.to_string(), changes(&mut manager, was, now));
         }
     }
-    let any = product.select(|leaf| changed.contains(&leaf));
-    let by_service = leaves
-        .into_iter()
-        .map(|(service, keys)| {
-            let keys = keys
-                .into_iter()
-                .map(|(key, set)| (key, (product.select(|leaf| set.contains(&leaf)), set)))
-                .collect();
-            (service, keys)
-        })
+    let every: Vec<NodeId> = by_service
+        .values()
+        .flat_map(|keys| keys.values().copied())
         .collect();
+    let any = manager.or_any(every);
     Sets {
-        product,
+        manager,
+        old: old_side,
+        new: new_side,
         any,
         by_service,
     }
 }
 
+/// Each kind of change between a service's referrals on the two sides, where it
+/// happens; only the kinds that happen somewhere.
+fn changes(manager: &mut Manager, was: AtLeast, now: AtLeast) -> BTreeMap<Key, NodeId> {
+    let (old_exactly, new_exactly) = (exactly(manager, was), exactly(manager, now));
+    let (old_none, new_none) = (manager.not(was[0]), manager.not(now[0]));
+    let mut keys = BTreeMap::new();
+    for (urgency, &set) in URGENCIES.iter().zip(&new_exactly) {
+        let added = manager.and(old_none, set);
+        keys.insert(Key::Added(std::cmp::Reverse(*urgency)), added);
+    }
+    keys.insert(Key::Removed, manager.and(was[0], new_none));
+    for (&from, &old_set) in URGENCIES.iter().zip(&old_exactly) {
+        for (&to, &new_set) in URGENCIES.iter().zip(&new_exactly) {
+            if from != to {
+                keys.insert(Key::Urgency(from, to), manager.and(old_set, new_set));
+            }
+        }
+    }
+    keys.retain(|_, set| *set != FALSE);
+    keys
+}
+
+/// Where the service is referred to with each urgency exactly.
+fn exactly(manager: &mut Manager, at_least: AtLeast) -> AtLeast {
+    let mut exactly = at_least;
+    for (slot, &more) in exactly.iter_mut().zip(at_least.iter().skip(1)) {
+        let less = manager.not(more);
+        *slot = manager.and(*slot, less);
+    }
+    exactly
+}
+
 impl Compared<'_> {
     /// The count of changed situations, and each service's changes.
-    fn referral_changes(&self) -> (u128, Vec<ServiceChanges>) {
-        let sets = sets(self.old, self.new);
-        let count = sets.product.manager.count(sets.any);
+    fn referral_changes(&self, sets: &Sets) -> (u128, Vec<ServiceChanges>) {
+        let count = sets.manager.count(sets.any);
         let services = sets
             .by_service
             .iter()
-            .map(|(service, keys)| self.service_changes(&sets.product, service, keys))
+            .map(|(service, keys)| self.service_changes(sets, service, keys))
             .collect();
         (count, services)
     }
 
-    fn outcomes(&self, pair: Option<(u32, u32)>) -> (Option<&Outcome>, Option<&Outcome>) {
-        pair.map_or((None, None), |(a, b)| {
-            let (old, new) = (self.old.outcome_table(), self.new.outcome_table());
-            (old.outcome(a), new.outcome(b))
-        })
-    }
-
     fn service_changes(
         &self,
-        product: &product::Product,
+        sets: &Sets,
         service: &str,
-        keys: &BTreeMap<Key, (NodeId, BTreeSet<u32>)>,
+        keys: &BTreeMap<Key, NodeId>,
     ) -> ServiceChanges {
         let changes: Vec<ReferralChange> = keys
             .iter()
-            .map(|(&key, (set, leaves))| self.change(product, service, key, *set, leaves))
+            .map(|(&key, &set)| self.change(sets, service, key, set))
             .collect();
         let total = |kind: ChangeKind| {
             changes
@@ -332,22 +342,11 @@ impl Compared<'_> {
         }
     }
 
-    fn change(
-        &self,
-        product: &product::Product,
-        service: &str,
-        key: Key,
-        set: NodeId,
-        leaves: &BTreeSet<u32>,
-    ) -> ReferralChange {
-        let mut witness = self.words.witness(&product.manager, set);
-        self.say_every_locality(&product.manager, set, &mut witness);
-        let pairs: Vec<(Option<&Outcome>, Option<&Outcome>)> = leaves
-            .iter()
-            .map(|&leaf| self.outcomes(product.pair(leaf)))
-            .collect();
-        let old_via = via(self.old.rules(), service, pairs.iter().map(|(o, _)| *o));
-        let new_via = via(self.new.rules(), service, pairs.iter().map(|(_, n)| *n));
+    fn change(&self, sets: &Sets, service: &str, key: Key, set: NodeId) -> ReferralChange {
+        let mut witness = self.words.witness(&sets.manager, set);
+        self.say_every_locality(&sets.manager, set, &mut witness);
+        let old_via = via(sets.old.rules(), sets.old.via(&sets.manager, service, set));
+        let new_via = via(sets.new.rules(), sets.new.via(&sets.manager, service, set));
         let (urgency, was_urgency) = key.urgencies();
         ReferralChange {
             kind: key.kind(),
@@ -380,28 +379,8 @@ impl Compared<'_> {
     }
 }
 
-fn services_of(outcome: Option<&Outcome>) -> BTreeSet<&str> {
-    outcome
-        .map(|o| o.referrals.iter().map(|r| r.service.as_str()).collect())
-        .unwrap_or_default()
-}
-
-fn referral<'a>(outcome: Option<&'a Outcome>, service: &str) -> Option<&'a Referral> {
-    outcome.and_then(|o| o.referrals.iter().find(|r| r.service == service))
-}
-
-/// What led to `service` in any of `outcomes`.
-fn via<'a>(
-    rules: &RuleSet,
-    service: &str,
-    outcomes: impl Iterator<Item = Option<&'a Outcome>>,
-) -> Via {
-    let mut pathways: BTreeSet<PathwayIx> = BTreeSet::new();
-    let mut fallback = false;
-    for found in outcomes.filter_map(|o| referral(o, service)) {
-        pathways.extend(found.pathways.iter().copied());
-        fallback |= found.fallback;
-    }
+/// The pathways (by index, in declaration order) and fallback as reported.
+fn via(rules: &RuleSet, (pathways, fallback): (Vec<PathwayIx>, bool)) -> Via {
     Via {
         pathways: pathways
             .into_iter()

@@ -19,6 +19,7 @@ pub mod diagram;
 mod evaluate;
 mod explain;
 mod outcomes;
+pub mod referred;
 mod serialise;
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The symbolic diff against brute force: random pairs of small areas, every situation
 //! of the unified space evaluated on each side's own compilation (over its own
-//! questions), compared with the diff's sets by membership and by count.
+//! questions), compared with the diff's sets by membership and by count, and with what
+//! led to each service on each side over each set.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -8,7 +9,7 @@
     clippy::panic
 )]
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::{Date, date};
 use proptest::prelude::*;
@@ -16,7 +17,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::directory::model::{Client, Directory, RiskLevel, Service};
 use crate::engine::fixtures::*;
-use crate::engine::{Manager, compile};
+use crate::engine::{Manager, Outcome, Referral, compile};
 use crate::rules::model::{Condition, Eligibility, Question, ReferTo};
 use crate::source::Sources;
 
@@ -225,6 +226,31 @@ fn outcome_at(compiled: &Compiled, space: &Space, s: &[u32]) -> Outcome {
     table.outcome(leaf).unwrap().clone()
 }
 
+/// The pathways and whether the fallback led to a service (as `Referred::via` says).
+type Led = (BTreeSet<usize>, bool);
+
+fn services_of(outcome: &Outcome) -> BTreeSet<&str> {
+    outcome
+        .referrals
+        .iter()
+        .map(|r| r.service.as_str())
+        .collect()
+}
+
+fn referral<'a>(outcome: &'a Outcome, service: &str) -> Option<&'a Referral> {
+    outcome.referrals.iter().find(|r| r.service == service)
+}
+
+/// The change to one service's referral in one situation, from the two outcomes.
+fn key_of(old: Option<&Referral>, new: Option<&Referral>) -> Option<Key> {
+    match (old, new) {
+        (None, Some(n)) => Some(Key::Added(std::cmp::Reverse(n.urgency))),
+        (Some(_), None) => Some(Key::Removed),
+        (Some(o), Some(n)) if o.urgency != n.urgency => Some(Key::Urgency(o.urgency, n.urgency)),
+        _ => None,
+    }
+}
+
 fn check_pair(data: &[u32]) {
     let d = &mut Draw { data, at: 0 };
     let base: Vec<Service> = (0..1 + d.below(3))
@@ -239,13 +265,15 @@ fn check_pair(data: &[u32]) {
     let space = Space::unify(&old.rules, &new.rules);
     let placed_old = space.place(&old.rules, &space.placement(&old.rules));
     let placed_new = space.place(&new.rules, &space.placement(&new.rules));
-    let sets = sets(
-        &compile(&placed_old, &old.directory, old_date),
-        &compile(&placed_new, &new.directory, new_date),
+    let (placed_old, placed_new) = (
+        compile(&placed_old, &old.directory, old_date),
+        compile(&placed_new, &new.directory, new_date),
     );
-    let m = &sets.product.manager;
+    let sets = sets(&placed_old, &placed_new);
+    let m = &sets.manager;
 
     let mut expected: BTreeMap<(String, Key), u128> = BTreeMap::new();
+    let mut expected_via: BTreeMap<(String, Key), [Led; 2]> = BTreeMap::new();
     let mut changed = 0u128;
     for s in situations(&space.questions) {
         let (a, b) = (
@@ -253,14 +281,12 @@ fn check_pair(data: &[u32]) {
             outcome_at(&new_own, &space, &s),
         );
         let mut differs = false;
-        let services: BTreeSet<&str> = services_of(Some(&a))
-            .union(&services_of(Some(&b)))
-            .copied()
-            .collect();
+        let services: BTreeSet<&str> = services_of(&a).union(&services_of(&b)).copied().collect();
         for service in services {
-            let key = Key::of(referral(Some(&a), service), referral(Some(&b), service));
+            let (was, now) = (referral(&a, service), referral(&b, service));
+            let key = key_of(was, now);
             let keys = sets.by_service.get(service);
-            for (k, (set, _)) in keys.into_iter().flatten() {
+            for (k, set) in keys.into_iter().flatten() {
                 let inside = leaf_at(m, *set, &s) != 0;
                 assert_eq!(inside, key == Some(*k), "{service} {k:?} at {s:?}");
             }
@@ -271,6 +297,13 @@ fn check_pair(data: &[u32]) {
                     "{service} {key:?} missing"
                 );
                 *expected.entry((service.to_string(), key)).or_default() += 1;
+                let vias = expected_via.entry((service.to_string(), key)).or_default();
+                for (via, found) in vias.iter_mut().zip([was, now]) {
+                    if let Some(r) = found {
+                        via.0.extend(r.pathways.iter().copied());
+                        via.1 |= r.fallback;
+                    }
+                }
             }
         }
         assert_eq!(
@@ -286,10 +319,18 @@ fn check_pair(data: &[u32]) {
         .iter()
         .flat_map(|(service, keys)| {
             keys.iter()
-                .map(move |(k, (set, _))| ((service.clone(), *k), m.count(*set)))
+                .map(move |(k, set)| ((service.clone(), *k), m.count(*set)))
         })
         .collect();
     assert_eq!(counted, expected);
+    for ((service, key), [was, now]) in &expected_via {
+        let set = sets.by_service[service][key];
+        let (old_via, new_via) = (sets.old.via(m, service, set), sets.new.via(m, service, set));
+        let own =
+            |(pathways, fallback): (Vec<usize>, bool)| (pathways.into_iter().collect(), fallback);
+        assert_eq!(&own(old_via), was, "{service} {key:?} on OLD's side");
+        assert_eq!(&own(new_via), now, "{service} {key:?} on NEW's side");
+    }
 
     let report = diff(
         &Side {
