@@ -15,7 +15,8 @@
 # Settings (environment):
 #   NATIONAL    national size LOCALITIES-QUESTIONS-SERVICES-PATHWAYS (default 343-20-10000-2000)
 #   ZEN_SIZES   sizes zen-engine is compared at (default: "example NATIONAL")
-#   HUGO_SIZE   size Hugo is compared at (default: NATIONAL)
+#   HUGO_SIZE   size Hugo is compared at (default 343-20-10000-2: the national directory, whose
+#               10,000 service pages are the comparison, with a finder small enough to build)
 #   MEMORY_LIMIT_KB  address-space limit of each of our measured processes (default 8 GiB),
 #               so that a size the engine cannot handle fails instead of exhausting the machine
 #   BASE        base of the scaling series (default 15-7-100-12); each series varies one part:
@@ -31,7 +32,7 @@ cd "$(dirname "$0")/.."
 
 NATIONAL="${NATIONAL:-343-20-10000-2000}"
 ZEN_SIZES="${ZEN_SIZES:-example $NATIONAL}"
-HUGO_SIZE="${HUGO_SIZE:-$NATIONAL}"
+HUGO_SIZE="${HUGO_SIZE:-343-20-10000-2}"
 MEMORY_LIMIT_KB="${MEMORY_LIMIT_KB:-8388608}"
 BASE="${BASE:-15-7-100-12}"
 LOCALITIES="${LOCALITIES:-15 45 120 343}"
