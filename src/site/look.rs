@@ -3,9 +3,10 @@
 //! an area without them (a synthetic one, say) gets the built-in ones, which are the
 //! files of this repository's `site/` compiled into the binary.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
+use crate::directory::load::{Unread, read_limited};
 use crate::site::Templates;
 
 /// Templates and assets (asset paths relative to `static/`, sorted).
@@ -78,24 +79,68 @@ impl Look {
     }
 }
 
+/// The most bytes a template may have.
+pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+/// The most bytes an asset (a stylesheet, script or image) may have.
+pub const MAX_ASSET_BYTES: u64 = 10 << 20;
+/// The most files `site/templates/` or `site/static/` may hold.
+pub const MAX_LOOK_FILES: usize = 1_000;
+
 /// Every file under `dir`, sorted by path, as `/`-separated relative paths.
 fn read_assets(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Box<Diagnostic>> {
-    let mut assets = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+    files(dir, usize::MAX)?
+        .into_iter()
+        .map(|(name, path)| Ok((name, read(&path, MAX_ASSET_BYTES)?)))
+        .collect()
+}
+
+/// The regular files under `dir` down to `depth`, sorted, with their `/`-separated
+/// paths relative to it; more than [`MAX_LOOK_FILES`] is refused.
+pub(crate) fn files(dir: &Path, depth: usize) -> Result<Vec<(String, PathBuf)>, Box<Diagnostic>> {
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir)
+        .max_depth(depth)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| unreadable(dir, &e.to_string()))?;
         if !entry.file_type().is_file() {
             continue;
+        }
+        if found.len() == MAX_LOOK_FILES {
+            return Err(Box::new(
+                Diagnostic::error(
+                    "site-too-many-files",
+                    format!("`{}` holds more than {MAX_LOOK_FILES} files", dir.display()),
+                )
+                .help("keep only the site's templates and assets there"),
+            ));
         }
         let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let name: Vec<String> = relative
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let bytes =
-            std::fs::read(entry.path()).map_err(|e| unreadable(entry.path(), &e.to_string()))?;
-        assets.push((name.join("/"), bytes));
+        found.push((name.join("/"), entry.path().to_path_buf()));
     }
-    Ok(assets)
+    Ok(found)
+}
+
+/// A template or asset of at most `max` bytes (a FIFO or device is refused unread).
+pub(crate) fn read(path: &Path, max: u64) -> Result<Vec<u8>, Box<Diagnostic>> {
+    read_limited(path, max).map_err(|why| match why {
+        Unread::TooLarge => Box::new(
+            Diagnostic::error(
+                "site-file-too-large",
+                format!(
+                    "`{}` is larger than the {} KiB allowed and was not read",
+                    path.display(),
+                    max / 1024
+                ),
+            )
+            .help("a site's template or asset is never that large: check it is the file you meant"),
+        ),
+        Unread::Io(error) => unreadable(path, &error.to_string()),
+    })
 }
 
 fn unreadable(path: &Path, error: &str) -> Box<Diagnostic> {
@@ -104,7 +149,7 @@ fn unreadable(path: &Path, error: &str) -> Box<Diagnostic> {
             "site-asset-unreadable",
             format!("could not read `{}`: {error}", path.display()),
         )
-        .help("check the files in `site/static/` can be read"),
+        .help("check the files in `site/templates/` and `site/static/` can be read"),
     )
 }
 
@@ -126,5 +171,35 @@ mod tests {
         assert_eq!(templates, builtin);
         let assets = read_assets(&site.join("static")).unwrap();
         assert_eq!(assets, Look::builtin_assets());
+    }
+
+    #[test]
+    fn a_huge_template_or_asset_and_too_many_files_are_refused() {
+        let root = tempfile::tempdir().unwrap();
+        let templates = root.path().join("site/templates");
+        let assets = root.path().join("site/static");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::create_dir_all(&assets).unwrap();
+        let huge = "x".repeat(usize::try_from(MAX_TEMPLATE_BYTES).unwrap() + 1);
+        std::fs::write(templates.join("start.html"), &huge).unwrap();
+        let refused = Look::for_area(root.path()).err().unwrap();
+        assert_eq!(refused.code, "site-file-too-large");
+        assert!(
+            refused.message.contains("start.html"),
+            "{}",
+            refused.message
+        );
+
+        std::fs::write(templates.join("start.html"), "{{ 1 }}").unwrap();
+        for n in 0..=MAX_LOOK_FILES {
+            std::fs::write(assets.join(format!("{n}.css")), "").unwrap();
+        }
+        let refused = Look::for_area(root.path()).err().unwrap();
+        assert_eq!(refused.code, "site-too-many-files");
+        std::fs::remove_file(assets.join("0.css")).unwrap();
+        assert_eq!(
+            Look::for_area(root.path()).unwrap().assets.len(),
+            MAX_LOOK_FILES
+        );
     }
 }

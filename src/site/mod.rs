@@ -38,12 +38,29 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads `dir/*.html`, with HTML autoescaping on for all of them.
+    /// Loads `dir/*.html`, with HTML autoescaping on for all of them; each file
+    /// within [`look::MAX_TEMPLATE_BYTES`], at most [`look::MAX_LOOK_FILES`] of them.
     pub fn load(dir: &Path) -> Result<Templates, Box<Diagnostic>> {
+        let mut texts = Vec::new();
+        for (name, path) in look::files(dir, 1)? {
+            if !name.ends_with(".html") {
+                continue;
+            }
+            let bytes = look::read(&path, look::MAX_TEMPLATE_BYTES)?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Box::new(
+                    Diagnostic::error(
+                        "site-template-error",
+                        format!("the site template `{}` is not UTF-8 text", path.display()),
+                    )
+                    .help("save the template as UTF-8"),
+                )
+            })?;
+            texts.push((name, text));
+        }
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html"]);
-        let glob = dir.join("*.html");
-        tera.load_from_glob(&glob.to_string_lossy())
+        tera.add_raw_templates(texts)
             .map_err(|e| template_error(&dir.display().to_string(), &e))?;
         Ok(Templates { tera })
     }
