@@ -652,6 +652,20 @@ impl Manager {
         self.restrict_into_rec(f, answers, target, &mut FastMap::default())
     }
 
+    /// [`Manager::restrict_into`] of many diagrams, sharing the work on the nodes
+    /// they have in common (one memo for all).
+    pub fn restrict_all_into(
+        &self,
+        fs: &[NodeId],
+        answers: &[Option<ValueIx>],
+        target: &mut Manager,
+    ) -> Vec<NodeId> {
+        let mut memo = FastMap::default();
+        fs.iter()
+            .map(|&f| self.restrict_into_rec(f, answers, target, &mut memo))
+            .collect()
+    }
+
     fn restrict_into_rec(
         &self,
         f: NodeId,

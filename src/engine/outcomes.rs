@@ -142,11 +142,18 @@ impl OutcomeTable {
     pub(crate) fn restricted(compiled: &Compiled, answers: &[Option<ValueIx>]) -> OutcomeTable {
         let whole = compiled.manager();
         let mut manager = whole.fresh();
-        let mut restrict = |f: NodeId| whole.restrict_into(f, answers, &mut manager);
-        let conditions = compiled.conditions.iter().map(|&c| restrict(c)).collect();
-        let eligible = (0..compiled.services().len())
-            .map(|s| restrict(compiled.eligible(s).unwrap_or(FALSE)))
+        let conditions = whole.restrict_all_into(&compiled.conditions, answers, &mut manager);
+        // A service no pathway that can still fire refers to is in no outcome here:
+        // leaving it out keeps one evaluation of a national directory from touching
+        // every service.
+        let wanted = services_wanted(compiled, &conditions);
+        let eligible: Vec<NodeId> = (0..compiled.services().len())
+            .map(|s| match wanted.get(s) {
+                Some(true) => compiled.eligible(s).unwrap_or(FALSE),
+                _ => FALSE,
+            })
             .collect();
+        let eligible = whole.restrict_all_into(&eligible, answers, &mut manager);
         let parts = Parts {
             manager,
             conditions,
@@ -169,13 +176,16 @@ impl OutcomeTable {
                 let parts: Vec<(u32, NodeId)> = members
                     .iter()
                     .filter_map(|&s| Some((u32::try_from(s).ok()?, *eligible.get(s)?)))
+                    .filter(|&(_, eligible)| eligible != FALSE)
                     .collect();
                 let root = union_all(&mut manager, &mut service_sets, &parts);
                 (category.clone(), root)
             })
             .collect();
         let mut pathway_sets = SetTable::default();
-        let conditions: Vec<(u32, NodeId)> = (0..).zip(conditions).collect();
+        // A pathway that never fires (here) adds nothing to any set.
+        let conditions: Vec<(u32, NodeId)> =
+            (0..).zip(conditions).filter(|&(_, c)| c != FALSE).collect();
         let fired = union_all(&mut manager, &mut pathway_sets, &conditions);
         let mut table = OutcomeTable {
             manager,
@@ -261,6 +271,37 @@ fn union_all(manager: &mut Manager, sets: &mut SetTable, parts: &[(u32, NodeId)]
             manager.apply(l, r, |a, b| sets.union(a, b))
         }
     }
+}
+
+/// Which services some referral can reach: named by, or in a category referred to by,
+/// a pathway whose condition is not `FALSE`, or the fallback.
+fn services_wanted(compiled: &Compiled, conditions: &[NodeId]) -> Vec<bool> {
+    let rules = compiled.rules();
+    let mut wanted = vec![false; compiled.services().len()];
+    let live = rules
+        .pathways
+        .iter()
+        .zip(conditions)
+        .filter(|&(_, &c)| c != FALSE)
+        .map(|(p, _)| &p.referrals);
+    for referral in live
+        .chain(rules.fallback.iter().map(|f| &f.referrals))
+        .flatten()
+    {
+        let reached: &[ServiceIx] = match &referral.target {
+            Target::Service(id) => match compiled.services().binary_search(id) {
+                Ok(s) => &[s][..],
+                Err(_) => &[],
+            },
+            Target::Category(c) => compiled.category_members(c),
+        };
+        for &s in reached {
+            if let Some(slot) = wanted.get_mut(s) {
+                *slot = true;
+            }
+        }
+    }
+    wanted
 }
 
 /// What a pathway's (or the fallback's) referrals need, to build outcomes.
