@@ -25,6 +25,7 @@
 #   DIVAN_TIMEOUT  seconds the phase benchmarks of one size may take (default 900)
 #   RUNS        hyperfine runs per command (default 5)
 #   RUN_NOTE    a sentence recorded with this run's figures (why these sizes, say)
+#   PEERS_TARGET  the peers' own Cargo target folder (default peers/target)
 #   DIVAN_SAMPLE_COUNT, DIVAN_MAX_TIME  divan's own (defaults 10 samples, 5 s a benchmark)
 # Needs: cargo, python3, /usr/bin/time; installs Debian's hugo and hyperfine if missing.
 set -euo pipefail
@@ -46,6 +47,7 @@ ONLY="${ONLY:-sizes zen hugo memory}"
 OUT="${BENCH_OUT:-target/bench-suite}"
 RESULTS=benches/results
 TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
+PEERS_TARGET="${PEERS_TARGET:-$PWD/peers/target}"
 mkdir -p "$OUT" "$RESULTS"
 export CARGO_TARGET_DIR="$TARGET"
 
@@ -74,8 +76,10 @@ for l in sys.stdin:
         print(m["executable"])')
 fi
 if wants zen || wants hugo; then
-    (cd peers && cargo build --release)
-    PEERS="$TARGET/release/pathways-peers"
+    # The peers keep their own target folder (zen-engine brings hundreds of crates the
+    # tool itself never builds).
+    (cd peers && CARGO_TARGET_DIR="$PEERS_TARGET" cargo build --release)
+    PEERS="$PEERS_TARGET/release/pathways-peers"
 fi
 
 # area SIZE: prints the root of a synthetic area of SIZE (L-Q-S-P), generated once.
