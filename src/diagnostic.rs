@@ -272,10 +272,13 @@ impl View {
             return view;
         };
         let label = diagnostic.label.as_deref().map(escaped);
-        // Related places drawn on the same excerpt: in the same file, on ordinary lines.
+        // Related places drawn on the same excerpt: in the same file, on ordinary lines,
+        // a few lines apart (every line between is drawn: one far away gets its own).
+        let line = |at: Span| sources.line_column(at.file, at.start).line;
         let (nearby, apart): (Vec<_>, Vec<_>) =
             diagnostic.related.iter().partition(|(other, _)| {
                 other.file == span.file
+                    && line(*other).abs_diff(line(span)) <= NEARBY_LINES
                     && window(sources, span).is_none()
                     && window(sources, *other).is_none()
             });
@@ -316,6 +319,8 @@ impl View {
 /// Lines longer than this many bytes are shown only around the marked span: a line can
 /// hold a megabyte, and each of a hundred reports would print it whole.
 const LONGEST_LINE_SHOWN: usize = 300;
+/// How many lines apart a related place may be and still share the main excerpt.
+const NEARBY_LINES: usize = 12;
 /// Bytes shown either side of a span on such a line, and at most of the span itself.
 const AROUND: usize = 60;
 const LONGEST_SPAN_SHOWN: usize = 160;
