@@ -34,6 +34,8 @@ pub struct Compiled {
     eligible_anywhere: Vec<NodeId>,
     /// Built on first use: the checks do not need them.
     outcomes: OnceLock<OutcomeTable>,
+    /// The first budget the outcome table was found not to fit.
+    outcomes_exceeded: OnceLock<usize>,
     diagram: OnceLock<Diagram>,
 }
 
@@ -83,6 +85,7 @@ pub fn compile(rules: &RuleSet, directory: &Directory, as_of: Date) -> Compiled 
         eligible,
         eligible_anywhere,
         outcomes: OnceLock::new(),
+        outcomes_exceeded: OnceLock::new(),
         diagram: OnceLock::new(),
     }
 }
@@ -326,6 +329,7 @@ impl Compiled {
     }
 
     /// The outcome table, if it has been built.
+    #[cfg(test)]
     pub(crate) fn built_outcome_table(&self) -> Option<&OutcomeTable> {
         self.outcomes.get()
     }
@@ -339,10 +343,29 @@ impl Compiled {
     /// about `bytes`: the finder of a national rule set can have more distinct
     /// outcomes than a machine holds, and the site must then fail, not crash.
     pub fn diagram_within(&self, bytes: usize) -> Result<&Diagram, TooLarge> {
-        if self.outcomes.get().is_none() {
-            let table = OutcomeTable::build_within(self, bytes)?;
-            let _already = self.outcomes.set(table);
-        }
+        self.outcome_table_within(bytes).ok_or(TooLarge { bytes })?;
         Ok(self.diagram())
+    }
+
+    /// The whole space's outcome table, built now if it fits about `bytes`; a budget
+    /// once found too small is not tried again.
+    pub(crate) fn outcome_table_within(&self, bytes: usize) -> Option<&OutcomeTable> {
+        if let Some(table) = self.outcomes.get() {
+            return Some(table);
+        }
+        if self
+            .outcomes_exceeded
+            .get()
+            .is_some_and(|&tried| bytes <= tried)
+        {
+            return None;
+        }
+        match OutcomeTable::build_within(self, bytes) {
+            Ok(table) => Some(self.outcomes.get_or_init(|| table)),
+            Err(_) => {
+                let _first = self.outcomes_exceeded.set(bytes);
+                None
+            }
+        }
     }
 }

@@ -127,19 +127,26 @@ pub struct Evaluation {
 }
 
 impl Compiled {
-    /// Evaluates answers exactly; partial answers are allowed. Uses the whole space's
-    /// outcome table when it has been built (the site builds it), else a table of the
-    /// answers' completions only.
+    /// Evaluates answers exactly; partial answers are allowed. The first evaluation
+    /// builds the whole space's outcome table if it fits [`QUICK_TABLE_BYTES`] (an area
+    /// of a partnership's size does, in milliseconds), and every evaluation is then a
+    /// walk of it; past that, each builds a table of its answers' completions only.
     pub fn evaluate(&self, answers: &Answers) -> Evaluation {
-        match self.built_outcome_table() {
+        match self.outcome_table_within(QUICK_TABLE_BYTES) {
             Some(table) => evaluate_in(table, answers),
-            None => {
-                let table = OutcomeTable::restricted(self, answers.as_slice());
-                evaluate_in(&table, &Answers::from(Vec::new()))
-            }
+            None => self.evaluate_restricted(answers),
         }
     }
+
+    /// [`Compiled::evaluate`] through a table of the answers' completions only.
+    pub(crate) fn evaluate_restricted(&self, answers: &Answers) -> Evaluation {
+        let table = OutcomeTable::restricted(self, answers.as_slice());
+        evaluate_in(&table, &Answers::from(Vec::new()))
+    }
 }
+
+/// The most the first evaluation spends trying to build the whole outcome table.
+pub const QUICK_TABLE_BYTES: usize = 16 << 20;
 
 fn evaluate_in(table: &OutcomeTable, answers: &Answers) -> Evaluation {
     let mut scratch = table.manager().fresh();
