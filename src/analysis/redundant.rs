@@ -311,16 +311,7 @@ impl Cover {
             return done;
         }
         let named = self.named_in_group(level, g);
-        let eligible: Vec<NodeId> = self
-            .groups
-            .get(g)
-            .map(|group| group.services.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .filter(|s| !named.contains(s))
-            .filter_map(|&s| compiled.eligible(s))
-            .collect();
-        let union = compiled.manager_mut().or_any(eligible);
+        let union = self.eligible_in_group(compiled, g, &named);
         self.group_eligible.insert((g, level), union);
         union
     }
@@ -395,20 +386,26 @@ impl Cover {
         compiled.manager_mut().or_any(places)
     }
 
-    /// Where some service of the group takes the person.
-    fn group_all_eligible(&mut self, compiled: &mut Compiled, g: usize) -> NodeId {
-        if let Some(&done) = self.group_all.get(&g) {
-            return done;
-        }
+    /// Where one of the group's services other than `except` takes the person.
+    fn eligible_in_group(&self, compiled: &mut Compiled, g: usize, except: &[ServiceIx]) -> NodeId {
         let eligible: Vec<NodeId> = self
             .groups
             .get(g)
             .map(|group| group.services.as_slice())
             .unwrap_or_default()
             .iter()
+            .filter(|s| !except.contains(s))
             .filter_map(|&s| compiled.eligible(s))
             .collect();
-        let union = compiled.manager_mut().or_any(eligible);
+        compiled.manager_mut().or_any(eligible)
+    }
+
+    /// Where some service of the group takes the person.
+    fn group_all_eligible(&mut self, compiled: &mut Compiled, g: usize) -> NodeId {
+        if let Some(&done) = self.group_all.get(&g) {
+            return done;
+        }
+        let union = self.eligible_in_group(compiled, g, &[]);
         self.group_all.insert(g, union);
         union
     }
