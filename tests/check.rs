@@ -335,6 +335,26 @@ fn closing_soon_within_90_days() {
 }
 
 #[test]
+fn category_left_without_a_service_within_90_days() {
+    // The pilot covers the north until 2012-12-01; its successor opens on 2013-01-10.
+    let (code, found) = checked("closing-category");
+    assert_eq!((code, codes(&found)), (0, vec!["closing-soon".to_string()]));
+    assert_eq!(place(&found[0]), ("rules/area.pathways".into(), 22, 9));
+    assert!(
+        message(&found, "closing-soon", "from 2012-12-02").ends_with("in north"),
+        "{found:?}"
+    );
+    // 91 days before the first day without a service, it is not yet worth a warning.
+    let before = diagnostics(&fixture("closing-category"), &["--as-of", "2012-09-02"]);
+    assert!(before.is_empty(), "{before:?}");
+    let within = diagnostics(&fixture("closing-category"), &["--as-of", "2012-09-03"]);
+    assert_eq!(codes(&within), vec!["closing-soon"]);
+    // Once the successor has opened, the category finds a service again.
+    let after = diagnostics(&fixture("closing-category"), &["--as-of", "2013-01-10"]);
+    assert!(after.is_empty(), "{after:?}");
+}
+
+#[test]
 fn orphan_service() {
     let (code, found) = checked("orphan-service");
     assert_eq!(

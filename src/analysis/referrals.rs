@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::dates;
 use super::reach::Reach;
 use super::witness::Vocabulary;
 use crate::diagnostic::{Diagnostic, plural};
@@ -18,17 +19,20 @@ pub fn check(compiled: &mut Compiled, reach: &Reach, words: &Vocabulary) -> Vec<
     let referrers = referrers(compiled, reach, words.rules);
     let mut found = ineligible(compiled, words, &referrers);
     found.extend(empty_categories(compiled, reach, &referrers));
+    found.extend(dates::categories_closing(
+        compiled, reach, words, &referrers,
+    ));
     found.extend(service_gaps(compiled, words, &referrers));
     found.extend(orphans(compiled, words.directory, &referrers));
     found
 }
 
 /// A pathway or the `otherwise` block: what it refers to, and where it applies.
-struct Referrer<'a> {
+pub(super) struct Referrer<'a> {
     /// "pathway `high-risk`" or "the `otherwise` block".
-    name: String,
-    referrals: &'a [ReferTo],
-    applies: NodeId,
+    pub(super) name: String,
+    pub(super) referrals: &'a [ReferTo],
+    pub(super) applies: NodeId,
 }
 
 fn referrers<'a>(compiled: &Compiled, reach: &Reach, rules: &'a RuleSet) -> Vec<Referrer<'a>> {

@@ -354,6 +354,9 @@ fn referral_findings(
             if !found {
                 out.push(("empty-category-referral", who, c, 0, false));
             }
+            if let Some(lost) = first_loss(rules, dir, as_of, c, applies) {
+                out.push(("closing-soon", who, c, lost, false));
+            }
         }
     }
     out.into_iter()
@@ -361,6 +364,39 @@ fn referral_findings(
             (code.to_string(), who.to_string(), what.clone(), n, error)
         })
         .collect()
+}
+
+/// On the first day within 90 days when some of `applies`, served by the category
+/// today, are served by none of its services: how many they are.
+fn first_loss(
+    rules: &RuleSet,
+    dir: &Directory,
+    as_of: Date,
+    c: &str,
+    applies: &Set,
+) -> Option<u128> {
+    let soon = as_of.checked_add(jiff::ToSpan::days(90)).unwrap();
+    let members: Vec<_> = dir.services.iter().filter(|s| s.in_category(c)).collect();
+    let days: BTreeSet<Date> = members
+        .iter()
+        .flat_map(|s| {
+            let from = s.available_from.as_ref().map(|d| d.value);
+            let after = s
+                .available_until
+                .as_ref()
+                .map(|d| d.value.tomorrow().unwrap());
+            from.into_iter().chain(after)
+        })
+        .filter(|&day| as_of < day && day <= soon)
+        .collect();
+    let served = |s: &Situation, on: Date| members.iter().any(|m| eligible(rules, dir, m, on, s));
+    days.into_iter().find_map(|day| {
+        let lost = applies
+            .iter()
+            .filter(|s| served(s, as_of) && !served(s, day))
+            .count() as u128;
+        (lost > 0).then_some(lost)
+    })
 }
 
 fn service_gaps(
@@ -447,6 +483,21 @@ fn reported(words: &Vocabulary, diagnostics: &[Diagnostic], all: &[Situation]) -
                 let service = between_backticks(m.split_once(" refers to ").unwrap().1, 0);
                 let error = d.is_error();
                 let row = (d.code.to_string(), who.to_string(), service, count, error);
+                found.referrals.push(row);
+            }
+            "closing-soon" => {
+                let (count, sentence) = count_and_sentence(d);
+                if let Some(set) = parse_sentence(words, &sentence, all) {
+                    assert_eq!(set.len() as u128, count, "{m}");
+                }
+                let (who, rest) = m.split_once(" refers to ").unwrap();
+                let row = (
+                    d.code.to_string(),
+                    who.to_string(),
+                    between_backticks(rest, 0),
+                    count,
+                    d.is_error(),
+                );
                 found.referrals.push(row);
             }
             "empty-category-referral" => {

@@ -32,6 +32,8 @@ pub struct Compiled {
     pub(crate) conditions: Vec<NodeId>,
     eligible: Vec<NodeId>,
     eligible_anywhere: Vec<NodeId>,
+    /// Kept to work out eligibility on other dates (contracts ending or starting).
+    lines: EligibilityLines,
     /// Built on first use: the checks do not need them.
     outcomes: OnceLock<OutcomeTable>,
     /// The first budget the outcome table was found not to fit.
@@ -84,6 +86,7 @@ pub fn compile(rules: &RuleSet, directory: &Directory, as_of: Date) -> Compiled 
         conditions,
         eligible,
         eligible_anywhere,
+        lines,
         outcomes: OnceLock::new(),
         outcomes_exceeded: OnceLock::new(),
         diagram: OnceLock::new(),
@@ -114,6 +117,7 @@ pub(crate) fn condition(manager: &mut Manager, condition: &Condition) -> NodeId 
 
 /// The `eligibility` block compiled: for each client group, requirement and risk level
 /// with at least one line, the disjunction of its lines.
+#[derive(Clone, Debug)]
 struct EligibilityLines {
     serves: BTreeMap<Client, NodeId>,
     requires: BTreeMap<String, NodeId>,
@@ -311,6 +315,23 @@ impl Compiled {
     /// `eligible` does not, the person is out of the service's area.
     pub fn eligible_anywhere(&self, service: ServiceIx) -> Option<NodeId> {
         self.eligible_anywhere.get(service).copied()
+    }
+
+    /// [`Compiled::eligible`] on another date: the same where the service is open
+    /// on both, nowhere where it is closed on `date`. `directory` must be the one
+    /// compiled against.
+    pub fn eligible_on(&mut self, directory: &Directory, service: ServiceIx, date: Date) -> NodeId {
+        let Some(entry) = directory.services.get(service) else {
+            return FALSE;
+        };
+        if !entry.is_open_on(date) {
+            return FALSE;
+        }
+        if self.is_open(service) {
+            return self.eligible(service).unwrap_or(FALSE);
+        }
+        let (manager, rules) = (&mut self.manager, &self.rules);
+        self.lines.service(manager, rules, directory, entry, date).1
     }
 
     /// Whether a service is open on the reference date.

@@ -280,12 +280,14 @@ fn random_service(d: &mut Draw, i: usize, places: &[&str]) -> Service {
     if d.chance(2) {
         s = covering(s, &d.subset(places));
     }
+    // Closed, opening or closing within 90 days of the reference date, and later.
     let dates = [
         None,
         Some(jiff::civil::date(2012, 1, 1)),
+        Some(jiff::civil::date(2012, 11, 15)),
         Some(jiff::civil::date(2013, 1, 1)),
     ];
-    s = open_between(s, dates[d.below(3)], dates[d.below(3)]);
+    s = open_between(s, dates[d.below(4)], dates[d.below(4)]);
     if d.chance(4) {
         s = requiring(s, &[["court-order", "referral"][d.below(2)]]);
     }
