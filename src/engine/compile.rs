@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use crate::directory::model::{Client, Directory, RiskLevel, Service};
 use crate::engine::diagram::{FALSE, Manager, NodeId, TRUE};
-use crate::engine::outcomes::{OutcomeTable, TooLarge};
+use crate::engine::outcomes::{OutcomeTable, ReferralTargets, TooLarge};
 use crate::engine::serialise::Diagram;
 use crate::rules::model::{Condition, DomainKind, PathwayIx, QuestionIx, RuleSet, ValueIx};
 
@@ -38,6 +38,8 @@ pub struct Compiled {
     outcomes: OnceLock<OutcomeTable>,
     /// The first budget the outcome table was found not to fit.
     outcomes_exceeded: OnceLock<usize>,
+    /// Built on first evaluation of a complete situation.
+    referral_targets: OnceLock<ReferralTargets>,
     diagram: OnceLock<Diagram>,
 }
 
@@ -89,6 +91,7 @@ pub fn compile(rules: &RuleSet, directory: &Directory, as_of: Date) -> Compiled 
         lines,
         outcomes: OnceLock::new(),
         outcomes_exceeded: OnceLock::new(),
+        referral_targets: OnceLock::new(),
         diagram: OnceLock::new(),
     }
 }
@@ -344,13 +347,18 @@ impl Compiled {
         self.members.get(category).map_or(&[], Vec::as_slice)
     }
 
+    /// Every referral resolved to services and categories, built on first use.
+    pub(crate) fn referral_targets(&self) -> &ReferralTargets {
+        self.referral_targets
+            .get_or_init(|| ReferralTargets::of(self))
+    }
+
     /// The finder's outcome diagram and table, built on first use.
     pub fn outcome_table(&self) -> &OutcomeTable {
         self.outcomes.get_or_init(|| OutcomeTable::build(self))
     }
 
     /// The outcome table, if it has been built.
-    #[cfg(test)]
     pub(crate) fn built_outcome_table(&self) -> Option<&OutcomeTable> {
         self.outcomes.get()
     }

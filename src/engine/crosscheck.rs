@@ -398,6 +398,13 @@ fn check_area(data: &[u32]) {
             common(&[&expected]),
             "situation {s:?}, restricted table"
         );
+        // Without the whole table, complete answers are read from the conditions
+        // and eligibility diagrams.
+        assert_eq!(
+            on_demand.evaluate(&answers),
+            common(&[&expected]),
+            "situation {s:?}, read without the table"
+        );
         assert_eq!(walk(diagram, s), &expected, "diagram walk, situation {s:?}");
         for (i, svc) in dir.services.iter().enumerate() {
             let here = value_at(m, compiled.eligible(i).unwrap(), s) != 0;

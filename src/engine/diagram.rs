@@ -239,6 +239,23 @@ impl Manager {
         }
     }
 
+    /// The leaf `f` reaches when each question is answered as in `answers`: the
+    /// value of `f` at that situation. `None` when a question `f` asks is unanswered
+    /// or answered out of range.
+    pub fn leaf_at(&self, mut f: NodeId, answers: &[Option<ValueIx>]) -> Option<u32> {
+        loop {
+            let &(question, start) = self.nodes.get(f as usize)?;
+            if question == LEAF {
+                return Some(start);
+            }
+            let answer = (*answers.get(question as usize)?)?;
+            if answer >= self.domain_size(question as usize) {
+                return None;
+            }
+            f = *self.arena.get(start as usize + answer as usize)?;
+        }
+    }
+
     /// The question a branch tests, or `None` for a leaf.
     pub fn question_of(&self, id: NodeId) -> Option<QuestionIx> {
         match self.nodes.get(id as usize) {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::compile::Compiled;
-use crate::engine::outcomes::{Outcome, OutcomeTable, Referral};
+use crate::engine::outcomes::{Outcome, OutcomeTable, Referral, situation_outcome};
 use crate::rules::model::{DomainKind, PathwayIx, Question, QuestionIx, RuleSet, ValueIx};
 use crate::suggest::did_you_mean;
 
@@ -132,6 +132,14 @@ impl Compiled {
     /// of a partnership's size does, in milliseconds), and every evaluation is then a
     /// walk of it; past that, each builds a table of its answers' completions only.
     pub fn evaluate(&self, answers: &Answers) -> Evaluation {
+        if let Some(outcome) = self.complete_outcome(answers) {
+            return Evaluation {
+                referrals: outcome.referrals,
+                questions_that_matter: Vec::new(),
+                pathways: outcome.pathways,
+                fallback: outcome.fallback,
+            };
+        }
         match self.outcome_table_within(QUICK_TABLE_BYTES) {
             Some(table) => evaluate_in(table, answers),
             None => self.evaluate_restricted(answers),
@@ -139,6 +147,21 @@ impl Compiled {
     }
 
     /// [`Compiled::evaluate`] through a table of the answers' completions only.
+    /// The outcome of complete answers: a walk of the outcome table when it is
+    /// already built, otherwise read from the pathways' and services' diagrams.
+    fn complete_outcome(&self, answers: &Answers) -> Option<Outcome> {
+        if !answers.is_complete(&self.rules) {
+            return None;
+        }
+        match self.built_outcome_table() {
+            Some(table) => {
+                let leaf = table.manager().leaf_at(table.root(), answers.as_slice())?;
+                table.outcome(leaf).cloned()
+            }
+            None => situation_outcome(self, answers.as_slice()),
+        }
+    }
+
     pub(crate) fn evaluate_restricted(&self, answers: &Answers) -> Evaluation {
         let table = OutcomeTable::restricted(self, answers.as_slice());
         evaluate_in(&table, &Answers::from(Vec::new()))

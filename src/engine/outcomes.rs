@@ -391,12 +391,23 @@ impl OutcomeTable {
                 tuples.intern(tuple)
             });
         }
-        let targets = Targets::of(rules, services, open, &used);
+        let names: Vec<&str> = used.iter().map(|(c, _)| c.as_str()).collect();
+        let targets = Targets::of(rules, services, open, &names);
         let mut table: FastMap<Draft, u32> = FastMap::default();
         let mut outcomes = Vec::new();
         let mut outcome_ids: FastMap<u32, u32> = FastMap::default();
         for t in self.manager.leaves(root) {
-            let draft = self.draft(rules, tuples.get(t), &targets);
+            let tuple = tuples.get(t);
+            let pathways = tuple
+                .first()
+                .map(|&f| self.pathway_sets.get(f).to_vec())
+                .unwrap_or_default();
+            let category = |k: usize| {
+                tuple
+                    .get(k + 1)
+                    .map_or(&[][..], |&set| self.service_sets.get(set))
+            };
+            let draft = draft(rules, pathways, &targets, category);
             let id = match table.get(&draft) {
                 Some(&id) => id,
                 None => {
@@ -413,42 +424,123 @@ impl OutcomeTable {
             .map_leaves(root, |t| outcome_ids.get(&t).copied().unwrap_or(0));
         self.outcomes = outcomes;
     }
+}
 
-    /// The outcome for one leaf tuple of [`OutcomeTable::build_outcomes`], with
-    /// services as indices.
-    fn draft(&self, rules: &RuleSet, tuple: &[u32], targets: &Targets) -> Draft {
-        let pathways: Vec<u32> = tuple
-            .first()
-            .map(|&f| self.pathway_sets.get(f).to_vec())
-            .unwrap_or_default();
-        let mut list = ReferralList::default();
-        let add = |list: &mut ReferralList, resolved: &[(Resolved, Urgency)], by| {
-            for (target, urgency) in resolved {
-                let services = match target {
-                    Resolved::Service(s) => std::slice::from_ref(s),
-                    Resolved::Category(k) => tuple
-                        .get(k + 1)
-                        .map_or(&[][..], |&set| self.service_sets.get(set)),
-                    Resolved::Nothing => &[],
-                };
-                for &s in services {
-                    list.add(s, by, *urgency);
-                }
+/// The outcome when `pathways` fire, with services as indices; `category(k)` gives
+/// the services (sorted) that take the person of the `k`th category of `targets`.
+fn draft<'a>(
+    rules: &RuleSet,
+    pathways: Vec<u32>,
+    targets: &Targets,
+    category: impl Fn(usize) -> &'a [u32],
+) -> Draft {
+    let mut list = ReferralList::default();
+    let add = |list: &mut ReferralList, resolved: &[(Resolved, Urgency)], by| {
+        for (target, urgency) in resolved {
+            let services = match target {
+                Resolved::Service(s) => std::slice::from_ref(s),
+                Resolved::Category(k) => category(*k),
+                Resolved::Nothing => &[],
+            };
+            for &s in services {
+                list.add(s, by, *urgency);
             }
-        };
-        for &p in &pathways {
-            add(&mut list, targets.pathway(p), Some(p));
         }
-        let fallback = rules.fallback.is_some() && list.referrals.is_empty();
-        if fallback {
-            add(&mut list, &targets.fallback, None);
-        }
-        Draft {
-            referrals: list.finish(),
-            pathways,
-            fallback,
+    };
+    for &p in &pathways {
+        add(&mut list, targets.pathway(p), Some(p));
+    }
+    let fallback = rules.fallback.is_some() && list.referrals.is_empty();
+    if fallback {
+        add(&mut list, &targets.fallback, None);
+    }
+    Draft {
+        referrals: list.finish(),
+        pathways,
+        fallback,
+    }
+}
+
+/// Every pathway's referrals (and the fallback's) resolved once, with each
+/// category's services, for reading outcomes straight from the compiled rules.
+#[derive(Clone, Debug)]
+pub(crate) struct ReferralTargets {
+    targets: Targets,
+    /// By category, in the order of [`Compiled::members`].
+    members: Vec<Vec<u32>>,
+}
+
+impl ReferralTargets {
+    pub(crate) fn of(compiled: &Compiled) -> ReferralTargets {
+        let names: Vec<&str> = compiled.members.keys().map(String::as_str).collect();
+        let targets = Targets::of(
+            compiled.rules(),
+            compiled.services(),
+            &compiled.open,
+            &names,
+        );
+        let members = compiled
+            .members
+            .values()
+            .map(|m| m.iter().filter_map(|&s| u32::try_from(s).ok()).collect())
+            .collect();
+        ReferralTargets { targets, members }
+    }
+}
+
+/// The outcome of one complete situation, read straight from the compiled rules: the
+/// pathways whose conditions hold there, and the services of each category they use
+/// that take the person. Its cost follows the number of pathways and services, not
+/// of outcomes, so it needs no table. `None` unless every question is answered
+/// within its domain.
+pub(crate) fn situation_outcome(
+    compiled: &Compiled,
+    answers: &[Option<ValueIx>],
+) -> Option<Outcome> {
+    let m = compiled.manager();
+    let questions = compiled.rules().questions.len();
+    let in_range = (0..questions).all(|q| {
+        answers
+            .get(q)
+            .copied()
+            .flatten()
+            .is_some_and(|v| v < m.domain_size(q))
+    });
+    if !in_range {
+        return None;
+    }
+    let holds = |f: NodeId| matches!(m.leaf_at(f, answers), Some(v) if v != 0);
+    let pathways: Vec<u32> = (0..)
+        .zip(&compiled.conditions)
+        .filter(|&(_, &c)| holds(c))
+        .map(|(p, _)| p)
+        .collect();
+    let resolved = compiled.referral_targets();
+    let mut used = vec![false; resolved.members.len()];
+    let referred = pathways
+        .iter()
+        .flat_map(|&p| resolved.targets.pathway(p))
+        .chain(&resolved.targets.fallback);
+    for (target, _) in referred {
+        if let Resolved::Category(k) = target
+            && let Some(slot) = used.get_mut(*k)
+        {
+            *slot = true;
         }
     }
+    let taking: Vec<Vec<u32>> = resolved
+        .members
+        .iter()
+        .zip(used)
+        .map(|(members, used)| {
+            let eligible = |&&s: &&u32| compiled.eligible(s as usize).is_some_and(holds);
+            let found = members.iter().filter(eligible).copied();
+            if used { found.collect() } else { Vec::new() }
+        })
+        .collect();
+    let category = |k: usize| taking.get(k).map_or(&[][..], Vec::as_slice);
+    let draft = draft(compiled.rules(), pathways, &resolved.targets, category);
+    Some(finish(compiled.services(), &draft))
 }
 
 /// The outcome a draft stands for, with service ids.
@@ -489,7 +581,7 @@ struct DraftReferral {
 }
 
 /// A referral target resolved once: an open service, or a category by its position
-/// in the outcome tuples.
+/// in the list of categories it was resolved against.
 #[derive(Clone, Copy, Debug)]
 enum Resolved {
     Service(u32),
@@ -499,18 +591,14 @@ enum Resolved {
 }
 
 /// Every pathway's targets (and the fallback's), resolved.
+#[derive(Clone, Debug)]
 struct Targets {
     pathways: Vec<Vec<(Resolved, Urgency)>>,
     fallback: Vec<(Resolved, Urgency)>,
 }
 
 impl Targets {
-    fn of(
-        rules: &RuleSet,
-        services: &[String],
-        open: &[bool],
-        used: &[(String, NodeId)],
-    ) -> Targets {
+    fn of(rules: &RuleSet, services: &[String], open: &[bool], categories: &[&str]) -> Targets {
         let resolve = |referrals: &[ReferTo]| -> Vec<(Resolved, Urgency)> {
             referrals
                 .iter()
@@ -520,9 +608,9 @@ impl Targets {
                             .filter(|&s| open_at(open, s))
                             .and_then(|s| u32::try_from(s).ok())
                             .map_or(Resolved::Nothing, Resolved::Service),
-                        Target::Category(c) => used
+                        Target::Category(c) => categories
                             .iter()
-                            .position(|(u, _)| u == c)
+                            .position(|u| u == c)
                             .map_or(Resolved::Nothing, Resolved::Category),
                     };
                     (target, r.urgency)
