@@ -59,6 +59,11 @@ struct Prepared {
     _folder: tempfile::TempDir,
 }
 
+/// The allocator of the `pathways` binary (see `Cargo.toml`), so these figures are
+/// the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 thread_local! {
     static PREPARED: RefCell<BTreeMap<String, Rc<Prepared>>> = RefCell::default();
 }

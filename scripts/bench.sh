@@ -11,6 +11,8 @@
 #   zen     zen-engine against our evaluator and checker (peers/), at each of ZEN_SIZES
 #   hugo    Hugo against `pathways build` on the service pages of HUGO_SIZE (hyperfine)
 #   memory  peak memory of `pathways check` and `pathways build` at NATIONAL (/usr/bin/time -v)
+#   serve   `pathways serve` on a copy of the example, rebuilding after SERVE_EDITS one-line
+#           rule changes (scripts/serve-rebuild.py): the times serve reports, and from save
 #
 # Settings (environment):
 #   NATIONAL    national size LOCALITIES-QUESTIONS-SERVICES-PATHWAYS (default 343-20-10000-2000)
@@ -24,6 +26,7 @@
 #   TIMEOUT     seconds any one whole-process run may take (default 120)
 #   DIVAN_TIMEOUT  seconds the phase benchmarks of one size may take (default 900)
 #   RUNS        hyperfine runs per command (default 5)
+#   SERVE_EDITS one-line changes `serve` rebuilds after (default 20)
 #   RUN_NOTE    a sentence recorded with this run's figures (why these sizes, say)
 #   PEERS_TARGET  the peers' own Cargo target folder (default peers/target)
 #   DIVAN_SAMPLE_COUNT, DIVAN_MAX_TIME  divan's own (defaults 10 samples, 5 s a benchmark)
@@ -43,7 +46,8 @@ SERVICES="${SERVICES:-100 1000 3000 10000}"
 TIMEOUT="${TIMEOUT:-120}"
 DIVAN_TIMEOUT="${DIVAN_TIMEOUT:-900}"
 RUNS="${RUNS:-5}"
-ONLY="${ONLY:-sizes zen hugo memory}"
+ONLY="${ONLY:-sizes zen hugo memory serve}"
+SERVE_EDITS="${SERVE_EDITS:-20}"
 OUT="${BENCH_OUT:-target/bench-suite}"
 RESULTS=benches/results
 TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -181,6 +185,10 @@ if wants memory; then
     build=$(timed "$OUT/time-national-build.txt" "$PATHWAYS_BIN" --root "$root" build --out "$OUT/site-national")
     echo "{\"run\": $RUN, \"size\": \"$NATIONAL\", \"check\": $check, \"build\": $build}" > "$RESULTS/memory.jsonl"
     echo "memory $NATIONAL: check $check, build $build"
+fi
+
+if wants serve; then
+    python3 scripts/serve-rebuild.py "$PATHWAYS_BIN" "$PWD" "$SERVE_EDITS" "$RUN" > "$RESULTS/serve.jsonl"
 fi
 
 python3 scripts/bench-report.py report "$RESULTS" BENCHMARKS.md benches/scaling.svg

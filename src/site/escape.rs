@@ -7,6 +7,32 @@
 
 use std::fmt::Write as _;
 
+/// HTML-escapes text for tera's autoescape: `& < > " '` become `&amp; &lt; &gt;
+/// &quot; &#39;`, as tera's own escaping writes them; the text between them is copied
+/// a run at a time rather than a byte at a time (escaping was a tenth of a site build).
+pub fn html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut rest = text.as_bytes();
+    while let Some(at) = rest
+        .iter()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
+        let (run, special) = rest.split_at(at);
+        out.write_all(run)?;
+        let Some((&byte, after)) = special.split_first() else {
+            break;
+        };
+        out.write_all(match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            _ => b"&#39;",
+        })?;
+        rest = after;
+    }
+    out.write_all(rest)
+}
+
 /// Serialises JSON for a `<script type="application/json">` element: `<`, `>` and `&`
 /// become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or `<!--` can end or confuse
 /// the element), and U+2028/U+2029 are escaped for old JavaScript parsers. The result
@@ -106,6 +132,18 @@ pub fn web_href(url: &str) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    proptest::proptest! {
+        #[test]
+        fn html_escaping_writes_what_teras_does(text in ".*", markup in "[<>&\"' a]{0,40}") {
+            for input in [text, markup] {
+                let (mut ours, mut teras) = (Vec::new(), Vec::new());
+                html(&input, &mut ours).unwrap();
+                tera::escape_html(&input, &mut teras).unwrap();
+                proptest::prop_assert_eq!(ours, teras);
+            }
+        }
+    }
 
     #[test]
     fn script_json_cannot_close_the_script_element() {

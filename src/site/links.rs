@@ -19,9 +19,7 @@ pub fn check_links(files: &SiteFiles) -> Vec<Diagnostic> {
         .iter()
         .filter(|(path, _)| path.ends_with(".html"))
         .collect();
-    let scanned = in_parallel(&html, |(path, bytes)| {
-        (*path, Attributes::of(&String::from_utf8_lossy(bytes)))
-    });
+    let scanned = in_parallel(&html, |(path, bytes)| (*path, Attributes::of(bytes)));
     let pages = match scanned {
         Ok(pages) => pages,
         Err(crashed) => return vec![*crashed],
@@ -51,25 +49,27 @@ struct Attributes {
 }
 
 impl Attributes {
-    fn of(html: &str) -> Attributes {
+    /// Scans the page's bytes (pages are large and their values small: only the
+    /// values are decoded as text).
+    fn of(html: &[u8]) -> Attributes {
         let mut found = Attributes::default();
-        // `=` is found by memchr; most are not followed by a quote.
-        for (at, _) in html.match_indices('=') {
+        for at in memchr::memchr_iter(b'=', html) {
             let (Some(before), Some(rest)) = (html.get(..at), html.get(at + 1..)) else {
                 continue;
             };
-            let Some(rest) = rest.strip_prefix('"') else {
+            let Some(rest) = rest.strip_prefix(b"\"") else {
                 continue;
             };
-            let Some(value) = rest.find('"').and_then(|end| rest.get(..end)) else {
+            let Some(value) = memchr::memchr(b'"', rest).and_then(|end| rest.get(..end)) else {
                 continue;
             };
-            if before.ends_with(" id") {
-                found.ids.insert(unescape(value));
-            } else if before.ends_with(" href") {
-                found.hrefs.push(unescape(value));
-            } else if before.ends_with(" src") {
-                found.srcs.push(unescape(value));
+            let value = || unescape(&String::from_utf8_lossy(value));
+            if before.ends_with(b" id") {
+                found.ids.insert(value());
+            } else if before.ends_with(b" href") {
+                found.hrefs.push(value());
+            } else if before.ends_with(b" src") {
+                found.srcs.push(value());
             }
         }
         found

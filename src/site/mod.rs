@@ -58,8 +58,7 @@ impl Templates {
             })?;
             texts.push((name, text));
         }
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on([".html"]);
+        let mut tera = html_templates();
         tera.add_raw_templates(texts)
             .map_err(|e| template_error(&dir.display().to_string(), &e))?;
         Ok(Templates { tera })
@@ -67,8 +66,7 @@ impl Templates {
 
     /// Templates from `(name, text)` pairs (the built-in copies), autoescaped likewise.
     pub fn from_texts(texts: &[(&str, &str)]) -> Result<Templates, Box<Diagnostic>> {
-        let mut tera = tera::Tera::new();
-        tera.autoescape_on([".html"]);
+        let mut tera = html_templates();
         tera.add_raw_templates(texts.iter().copied())
             .map_err(|e| template_error("built-in templates", &e))?;
         Ok(Templates { tera })
@@ -95,6 +93,15 @@ impl Templates {
         names.sort_unstable();
         names
     }
+}
+
+/// An empty template set that autoescapes `.html` templates, with our escaping
+/// (the same characters and entities as tera's, copied a run at a time).
+fn html_templates() -> tera::Tera {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html"]);
+    tera.set_escape_fn(escape::html);
+    tera
 }
 
 fn template_error(template: &str, error: &tera::Error) -> Box<Diagnostic> {
