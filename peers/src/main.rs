@@ -18,6 +18,9 @@ mod zen;
 use std::path::Path;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: pathways-peers zen AREA [SCENARIOS [ROUNDS [VERIFY]]]
        pathways-peers zen-table AREA
        pathways-peers hugo-site AREA OUT

@@ -3,7 +3,7 @@
 //! file was written, in one atomic rename where the system has one. On any failure or
 //! interruption the previous site stays exactly as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -156,12 +156,16 @@ fn sibling_paths(out: &Path) -> Result<(PathBuf, PathBuf), Box<Diagnostic>> {
 }
 
 fn write_all(files: &SiteFiles, dir: &Path) -> Result<(), Box<Diagnostic>> {
+    let folders: BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(path, _)| dir.join(path).parent().map(Path::to_path_buf))
+        .collect();
     fs::create_dir_all(dir).map_err(|e| write_failed(dir, &e))?;
+    for folder in &folders {
+        fs::create_dir_all(folder).map_err(|e| write_failed(folder, &e))?;
+    }
     for (path, content) in files.iter() {
         let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| write_failed(parent, &e))?;
-        }
         fs::write(&target, content).map_err(|e| write_failed(&target, &e))?;
     }
     Ok(())
