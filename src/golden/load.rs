@@ -15,7 +15,7 @@ use crate::directory::model::Directory;
 use crate::directory::yaml;
 use crate::engine::Answers;
 use crate::rules::load::MAX_FILE_BYTES;
-use crate::rules::model::{DomainKind, Question, QuestionIx, RuleSet, ValueIx};
+use crate::rules::model::{DomainKind, Question, QuestionIx, RuleSet, Target, ValueIx};
 use crate::source::{FileId, Located, Sources, Span};
 use crate::suggest::did_you_mean;
 
@@ -509,13 +509,21 @@ impl<'a> Resolver<'a> {
             }
         }
         let no_referral = raw.no_referral.as_ref().map(|n| n.value);
+        // With no pathway referring, only the `otherwise` block can refer anywhere.
+        let expected = refer.iter().flatten().chain(&includes);
+        let beyond_fallback = expected.into_iter().find(|id| !self.fallback_may_refer(id));
         if let Some(flag) = raw.no_referral.as_ref().filter(|n| n.value)
-            && (refer.as_ref().is_some_and(|r| !r.is_empty()) || !includes.is_empty())
+            && let Some(service) = beyond_fallback
         {
             let span = self.span(flag);
+            let why = if self.rules.fallback.is_some() {
+                "which the `otherwise` block never refers to"
+            } else {
+                "and there is no `otherwise` block to refer to it"
+            };
             self.error(conflict(
                 span,
-                "`no_referral: true` contradicts the services expected".to_string(),
+                format!("`no_referral: true` says no pathway refers, but `{service}` is expected, {why}"),
             ));
         }
         Expectations {
@@ -531,6 +539,18 @@ impl<'a> Resolver<'a> {
             }),
             no_referral,
         }
+    }
+
+    /// Whether the `otherwise` block names `service`, directly or by a category of it.
+    fn fallback_may_refer(&self, service: &str) -> bool {
+        let Some(fallback) = &self.rules.fallback else {
+            return false;
+        };
+        let entry = self.directory.service(service);
+        fallback.referrals.iter().any(|r| match &r.target {
+            Target::Service(id) => id == service,
+            Target::Category(c) => entry.is_some_and(|s| s.in_category(c)),
+        })
     }
 
     fn services(&mut self, ids: &[Text]) -> Vec<String> {
