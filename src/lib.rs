@@ -15,6 +15,7 @@ pub mod engine;
 pub mod export;
 pub mod files;
 pub mod golden;
+pub mod parallel;
 pub mod progress;
 pub mod rules;
 pub mod site;

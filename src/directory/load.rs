@@ -12,6 +12,7 @@ use super::model::{AreaSettings, Directory, Service};
 use super::service::{self, Known};
 use super::{places, raw, settings, values, yaml};
 use crate::diagnostic::{self, Diagnostic};
+use crate::parallel::map_in_order;
 use crate::source::{FileId, Sources, Span};
 use crate::suggest::did_you_mean;
 
@@ -273,20 +274,49 @@ impl Loader<'_> {
             );
             return Vec::new();
         }
-        let mut services = Vec::new();
+        let mut read = Vec::new();
         for (name, is_dir) in entries {
             let relative = format!("{folder}/{name}");
             match name.strip_suffix(".yaml").filter(|_| !is_dir) {
-                Some(id) => services.extend(self.service(id, &relative, known)),
+                Some(id) => {
+                    read.extend(self.read(&relative).map(|f| (id.to_string(), relative, f)))
+                }
                 None => self.unexpected_service_file(&relative, &name, is_dir),
+            }
+        }
+        // Parsing is most of loading a national directory, and each file parses on
+        // its own: on every core, then checked in order.
+        let sources: &Sources = self.sources;
+        let Ok(parsed) = map_in_order(&read, |(_, _, file)| {
+            yaml::parse::<raw::Service>(sources, *file)
+        }) else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    "load-crashed",
+                    "reading the service files stopped unexpectedly",
+                )
+                .help(
+                    "this is a bug in pathways; please report it with the directory that shows it",
+                ),
+            );
+            return Vec::new();
+        };
+        let mut services = Vec::new();
+        for ((id, relative, file), raw) in read.into_iter().zip(parsed) {
+            match raw {
+                Ok(raw) => services.extend(self.service((&id, &relative, file), raw, known)),
+                Err(problem) => self.diagnostics.push(*problem),
             }
         }
         services
     }
 
-    fn service(&mut self, id: &str, relative: &str, known: &Known) -> Option<Service> {
-        let file = self.read(relative)?;
-        let raw = self.parse_file::<raw::Service>(file)?;
+    fn service(
+        &mut self,
+        (id, relative, file): (&str, &str, FileId),
+        raw: raw::Service,
+        known: &Known,
+    ) -> Option<Service> {
         let service = service::check(id.to_string(), raw, known, &mut self.checker(file))?;
         if let Err(problem) = values::id(id) {
             let help = values::suggested_id(id).map_or_else(

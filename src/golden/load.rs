@@ -523,7 +523,9 @@ impl<'a> Resolver<'a> {
             };
             self.error(conflict(
                 span,
-                format!("`no_referral: true` says no pathway refers, but `{service}` is expected, {why}"),
+                format!(
+                    "`no_referral: true` says no pathway refers, but `{service}` is expected, {why}"
+                ),
             ));
         }
         Expectations {

@@ -1,18 +1,14 @@
 //! Rendering pages with the area's templates, spread over the machine's cores (and
-//! [`in_parallel`], the sharing out, which the link checker uses too). A page's
+//! [`in_parallel`], which the link checker uses too). A page's
 //! context is its own values plus `site` (converted once for every page), `root` and
 //! `page_title`; the pages come back in the order they were given, so the output does
 //! not depend on how the work was shared.
 
-use std::num::NonZeroUsize;
-
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
+use crate::parallel::map_in_order;
 use crate::site::{SiteSettings, Templates, root_for};
-
-/// Rendering threads at most: page rendering stops scaling past a few cores.
-const MAX_WORKERS: usize = 8;
 
 /// One page to render: where it goes, its template, its title and its own context.
 #[derive(Clone, Debug)]
@@ -35,28 +31,12 @@ pub fn render_pages(
         .collect()
 }
 
-/// `f` of every item, in order, shared out in contiguous runs over the cores.
+/// [`map_in_order`], a crashed worker reported as a diagnostic.
 pub(crate) fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> R + Sync,
 ) -> Result<Vec<R>, Box<Diagnostic>> {
-    let workers = std::thread::available_parallelism()
-        .map_or(1, NonZeroUsize::get)
-        .clamp(1, MAX_WORKERS);
-    let chunk = items.len().div_ceil(workers).max(1);
-    let f = &f;
-    let parts: Vec<Option<Vec<R>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles.into_iter().map(|h| h.join().ok()).collect()
-    });
-    let mut all = Vec::with_capacity(items.len());
-    for part in parts {
-        all.extend(part.ok_or_else(crashed)?);
-    }
-    Ok(all)
+    map_in_order(items, f).map_err(|_| crashed())
 }
 
 fn render_one(
