@@ -108,6 +108,9 @@ pub struct Manager {
     same_hash: Vec<NodeId>,
     /// The most bytes of nodes this manager may hold (see [`Manager::with_budget`]).
     budget: usize,
+    /// Bytes of the caller's own tables built alongside (the sets leaves stand for),
+    /// counted against the same budget.
+    beside: usize,
     /// Set when a new node would pass the budget: every operation then stops at once
     /// and its results mean nothing.
     exhausted: bool,
@@ -174,6 +177,7 @@ impl Manager {
             unique: FastMap::default(),
             same_hash: Vec::new(),
             budget: usize::MAX,
+            beside: 0,
             exhausted: false,
         };
         manager.leaf(0);
@@ -192,6 +196,22 @@ impl Manager {
     /// Whether an operation stopped at the budget (its result is then meaningless).
     pub fn exhausted(&self) -> bool {
         self.exhausted
+    }
+
+    /// How many more bytes the budget allows, nodes and tables beside them together.
+    pub(crate) fn room(&self) -> usize {
+        self.budget
+            .saturating_sub(self.bytes())
+            .saturating_sub(self.beside)
+    }
+
+    /// Counts `bytes` more of the caller's tables against the budget; past it, this
+    /// manager is exhausted as if a node had passed it.
+    pub(crate) fn spend_beside(&mut self, bytes: usize) {
+        self.beside = self.beside.saturating_add(bytes);
+        if self.bytes().saturating_add(self.beside) > self.budget {
+            self.exhausted = true;
+        }
     }
 
     /// About how many bytes the nodes take: each node's entry, its children, and
@@ -308,7 +328,7 @@ impl Manager {
                 .copied()
                 .unwrap_or(NONE);
         }
-        if self.bytes() + content.len() * 4 > self.budget {
+        if self.bytes() + self.beside + content.len() * 4 > self.budget {
             self.exhausted = true;
             return FALSE;
         }

@@ -43,20 +43,36 @@ pub struct Outcome {
 }
 
 /// Interned sorted sets (or tuples) of small indices: diagram leaves carry their ids.
+/// Each set is stored once; the index maps a hash of its content to the last set with
+/// that hash, and `same_hash` chains the others (as the diagram's unique table does).
 #[derive(Clone, Debug, Default)]
 pub struct SetTable {
     sets: Vec<Vec<u32>>,
-    ids: FastMap<Vec<u32>, u32>,
+    index: FastMap<u64, u32>,
+    same_hash: Vec<u32>,
+    /// About how many bytes the sets and their index take.
+    bytes: usize,
 }
 
 impl SetTable {
     fn intern(&mut self, set: Vec<u32>) -> u32 {
-        if let Some(&id) = self.ids.get(&set) {
-            return id;
+        let hash = content_hash(&set);
+        let mut candidate = self.index.get(&hash).copied();
+        while let Some(id) = candidate {
+            if self.get(id) == set.as_slice() {
+                return id;
+            }
+            candidate = self
+                .same_hash
+                .get(id as usize)
+                .copied()
+                .filter(|&next| next != NO_SET);
         }
         let id = u32::try_from(self.sets.len()).unwrap_or(u32::MAX);
-        self.sets.push(set.clone());
-        self.ids.insert(set, id);
+        self.bytes += set.len() * 4 + SET_OVERHEAD;
+        self.sets.push(set);
+        let previous = self.index.insert(hash, id).unwrap_or(NO_SET);
+        self.same_hash.push(previous);
         id
     }
 
@@ -65,15 +81,29 @@ impl SetTable {
         self.sets.get(id as usize).map_or(&[], Vec::as_slice)
     }
 
-    fn union(&mut self, a: u32, b: u32) -> u32 {
+    /// The union of two sets, unless a new set would take more than `room` bytes:
+    /// then `None`.
+    fn union_within(&mut self, a: u32, b: u32, room: usize) -> Option<u32> {
         if a == b {
-            return a;
+            return Some(a);
         }
         let mut merged: Vec<u32> = self.get(a).iter().chain(self.get(b)).copied().collect();
         merged.sort_unstable();
         merged.dedup();
-        self.intern(merged)
+        let before = self.bytes;
+        let id = self.intern(merged);
+        (self.bytes - before <= room).then_some(id)
     }
+}
+
+/// What one set costs beside its elements: its `Vec`, index entry and chain link.
+const SET_OVERHEAD: usize = 24 + 16 + 4;
+/// Ends a chain of sets with the same hash.
+const NO_SET: u32 = u32::MAX;
+
+fn content_hash(set: &[u32]) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<crate::engine::diagram::FxHasher>::default().hash_one(set)
 }
 
 /// The diagrams an outcome table is built from, in the manager it is built in.
@@ -268,7 +298,16 @@ fn union_all(manager: &mut Manager, sets: &mut SetTable, parts: &[(u32, NodeId)]
             let (left, right) = parts.split_at(parts.len() / 2);
             let l = union_all(manager, sets, left);
             let r = union_all(manager, sets, right);
-            manager.apply(l, r, |a, b| sets.union(a, b))
+            // The sets count against the manager's budget: once they would pass what
+            // is left, no new set is made (the leaves then mean nothing) and spending
+            // them exhausts the manager.
+            let (before, room) = (sets.bytes, manager.room());
+            let union = manager.apply(l, r, |a, b| {
+                let left = room.saturating_sub(sets.bytes - before);
+                sets.union_within(a, b, left).unwrap_or(a)
+            });
+            manager.spend_beside(sets.bytes - before);
+            union
         }
     }
 }

@@ -183,3 +183,16 @@ fn a_finder_larger_than_its_budget_fails_and_one_within_is_the_same() {
     assert_eq!(c.diagram_within(usize::MAX), Ok(whole.diagram()));
     assert!(c.diagram_within(1024).is_ok(), "a table once built is kept");
 }
+
+#[test]
+fn the_sets_leaves_stand_for_count_against_the_budget() {
+    let step = 256;
+    let need = (1..)
+        .map(|k| k * step)
+        .find(|&bytes| compiled().diagram_within(bytes).is_ok())
+        .unwrap();
+    let c = compiled();
+    let nodes = c.outcome_table().manager().bytes();
+    // Counting only nodes, the smallest budget would be within a step of them.
+    assert!(need > nodes + step, "need {need}, nodes {nodes}");
+}
