@@ -13,6 +13,9 @@
 //! generator (seed 1); each is generated once per run into a temporary folder.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +28,8 @@ use pathways::area::Area;
 use pathways::engine::{self, Answers, Compiled};
 use pathways::source::Sources;
 use pathways::synthetic::{self, Size};
+
+use common::copy_tree;
 
 /// Complete scenarios evaluated per iteration of the evaluation benchmark.
 const SCENARIOS: usize = 256;
@@ -142,19 +147,6 @@ fn changed(area: &Area, root: &Path, copy: &Path) -> Area {
     let changed = Area::load(copy);
     assert!(!changed.has_errors(), "{:?}", changed.diagnostics);
     changed
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[divan::bench(args = sizes())]

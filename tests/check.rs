@@ -9,6 +9,8 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -16,6 +18,8 @@ use std::process::Command;
 use pathways::area::Area;
 use pathways::rules::model::Condition;
 use serde_json::Value;
+
+use common::copy_tree;
 
 const EXAMPLE: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -443,19 +447,6 @@ fn example_copy() -> tempfile::TempDir {
         copy_tree(&Path::new(EXAMPLE).join(folder), &dir.path().join(folder));
     }
     dir
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

@@ -13,26 +13,17 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+use common::copy_tree;
+
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/hostile")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Replaces the first `from` in `root/relative` with `to`.
@@ -97,7 +88,7 @@ reviewed: 2012-06-01
 
 fn hostile_area() -> tempfile::TempDir {
     let area = tempfile::tempdir().unwrap();
-    copy_dir(&fixture(), area.path());
+    copy_tree(&fixture(), area.path());
     // At the 10,000-character limit: every page and record copies it whole.
     let description = "</script><img src=x onerror=alert(1)>\u{2028}&amp;"
         .repeat(200)
@@ -303,7 +294,7 @@ const REFUSED: [Refused; 12] = [
 fn values_that_cannot_be_made_inert_are_refused_and_nothing_is_written() {
     for refused in &REFUSED {
         let area = tempfile::tempdir().unwrap();
-        copy_dir(&fixture(), area.path());
+        copy_tree(&fixture(), area.path());
         let to = refused.to.replace("LONG", &"<b>".repeat(3_334));
         edit(area.path(), refused.file, refused.from, &to);
         let what = format!("{} in {}", refused.code, refused.file);

@@ -9,6 +9,8 @@
     clippy::panic
 )]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,6 +20,8 @@ use pathways::area::Area;
 use pathways::engine::{self, Answers};
 use pathways::site::output::SiteFiles;
 use pathways::site::{self, Build};
+
+use common::copy_tree;
 
 fn example_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -441,22 +445,9 @@ fn hostile_text_is_inert_on_every_page() {
 fn example_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     for dir in ["directory", "rules", "site"] {
-        copy_dir(&example_root().join(dir), &tmp.path().join(dir));
+        copy_tree(&example_root().join(dir), &tmp.path().join(dir));
     }
     tmp
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn run_build(root: &Path, out: &Path) -> std::process::Output {
