@@ -127,10 +127,12 @@ pub struct Evaluation {
 }
 
 impl Compiled {
-    /// Evaluates answers exactly; partial answers are allowed. The first evaluation
-    /// builds the whole space's outcome table if it fits [`QUICK_TABLE_BYTES`] (an area
-    /// of a partnership's size does, in milliseconds), and every evaluation is then a
-    /// walk of it; past that, each builds a table of its answers' completions only.
+    /// Evaluates answers exactly; partial answers are allowed. Complete answers are
+    /// read straight from the compiled rules (or the outcome table, once built). The
+    /// first partial evaluation builds the whole space's outcome table if it fits
+    /// [`QUICK_TABLE_BYTES`] (an area of a partnership's size does, in milliseconds),
+    /// and later ones walk it; past that, each builds a table of its answers'
+    /// completions only.
     pub fn evaluate(&self, answers: &Answers) -> Evaluation {
         if let Some(outcome) = self.complete_outcome(answers) {
             return Evaluation {
@@ -146,7 +148,6 @@ impl Compiled {
         }
     }
 
-    /// [`Compiled::evaluate`] through a table of the answers' completions only.
     /// The outcome of complete answers: a walk of the outcome table when it is
     /// already built, otherwise read from the pathways' and services' diagrams.
     fn complete_outcome(&self, answers: &Answers) -> Option<Outcome> {
@@ -162,6 +163,7 @@ impl Compiled {
         }
     }
 
+    /// [`Compiled::evaluate`] through a table of the answers' completions only.
     pub(crate) fn evaluate_restricted(&self, answers: &Answers) -> Evaluation {
         let table = OutcomeTable::restricted(self, answers.as_slice());
         evaluate_in(&table, &Answers::from(Vec::new()))

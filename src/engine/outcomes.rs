@@ -328,9 +328,9 @@ fn services_wanted(compiled: &Compiled, conditions: &[NodeId]) -> Vec<bool> {
         .flatten()
     {
         let reached: &[ServiceIx] = match &referral.target {
-            Target::Service(id) => match compiled.services().binary_search(id) {
-                Ok(s) => &[s][..],
-                Err(_) => &[],
+            Target::Service(id) => match service_ix(compiled.services(), id) {
+                Some(s) => &[s][..],
+                None => &[],
             },
             Target::Category(c) => compiled.category_members(c),
         };

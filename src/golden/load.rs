@@ -510,10 +510,12 @@ impl<'a> Resolver<'a> {
         }
         let no_referral = raw.no_referral.as_ref().map(|n| n.value);
         // With no pathway referring, only the `otherwise` block can refer anywhere.
-        let expected = refer.iter().flatten().chain(&includes);
-        let beyond_fallback = expected.into_iter().find(|id| !self.fallback_may_refer(id));
         if let Some(flag) = raw.no_referral.as_ref().filter(|n| n.value)
-            && let Some(service) = beyond_fallback
+            && let Some(service) = refer
+                .iter()
+                .flatten()
+                .chain(&includes)
+                .find(|id| !self.fallback_may_refer(id))
         {
             let span = self.span(flag);
             let why = if self.rules.fallback.is_some() {
