@@ -53,7 +53,7 @@ pub fn compare(root: &std::path::Path, options: &Options) -> Result<Value, Strin
     let fired = verify(&runtime, &decision, &compiled, &table, rules, &sample)?;
 
     let timed: Vec<Scenario> = sample.iter().take(options.scenarios).cloned().collect();
-    let (ours, zen) = time_evaluations(
+    let times = time_evaluations(
         &runtime,
         &decision,
         &compiled,
@@ -61,6 +61,7 @@ pub fn compare(root: &std::path::Path, options: &Options) -> Result<Value, Strin
         &timed,
         options.rounds,
     )?;
+    let per_scenario = |t: Duration| t.as_secs_f64() / timed.len().max(1) as f64;
     let (ours_check, our_findings) = time_check(&area, date);
     let (zen_analysis, zen_findings) = zen_analysis(&table.jdm(rules, true))?;
     Ok(json!({
@@ -73,16 +74,23 @@ pub fn compare(root: &std::path::Path, options: &Options) -> Result<Value, Strin
         "pathways_seen_firing": fired,
         "timed_scenarios": timed.len(),
         "rounds": options.rounds,
-        "ours_eval_s": ours.as_secs_f64() / timed.len().max(1) as f64,
-        "zen_eval_s": zen.as_secs_f64() / timed.len().max(1) as f64,
-        "eval_ratio": zen.as_secs_f64() / ours.as_secs_f64().max(f64::MIN_POSITIVE),
+        "ours_eval_s": per_scenario(times.ours),
+        "ours_fired_s": per_scenario(times.fired),
+        "zen_eval_s": per_scenario(times.zen),
+        "eval_ratio": ratio(times.zen, times.ours),
+        "fired_ratio": ratio(times.zen, times.fired),
         "zen_compile_s": zen_compile.as_secs_f64(),
         "ours_check_s": ours_check.as_secs_f64(),
         "zen_analysis_s": zen_analysis.as_secs_f64(),
-        "analysis_ratio": zen_analysis.as_secs_f64() / ours_check.as_secs_f64().max(f64::MIN_POSITIVE),
+        "analysis_ratio": ratio(zen_analysis, ours_check),
         "ours_findings": our_findings,
         "zen_findings": zen_findings,
     }))
+}
+
+/// How many times faster `ours` is than `theirs`.
+fn ratio(theirs: Duration, ours: Duration) -> f64 {
+    theirs.as_secs_f64() / ours.as_secs_f64().max(f64::MIN_POSITIVE)
 }
 
 fn content(jdm: &Value) -> Result<DecisionContent, String> {
@@ -130,7 +138,7 @@ fn verify(
     let mut seen = std::collections::BTreeSet::new();
     let mut problems = Vec::new();
     for scenario in sample {
-        let ours = our_fired(compiled, rules, &scenarios::answers(rules, scenario));
+        let ours = our_fired(compiled, rules, &scenarios::answers(rules, scenario))?;
         let input = scenarios::json(rules, scenario);
         let response = runtime
             .block_on(decision.evaluate(input.clone().into()))
@@ -156,15 +164,25 @@ fn verify(
     }
 }
 
-fn our_fired(compiled: &Compiled, rules: &RuleSet, answers: &Answers) -> Vec<String> {
-    let mut ids: Vec<String> = compiled
-        .evaluate(answers)
-        .pathways
+/// The pathways our evaluation fires, which must be the ones [`Compiled::fired`] gives.
+fn our_fired(
+    compiled: &Compiled,
+    rules: &RuleSet,
+    answers: &Answers,
+) -> Result<Vec<String>, String> {
+    let pathways = compiled.evaluate(answers).pathways;
+    if compiled.fired(answers).as_ref() != Some(&pathways) {
+        return Err(format!(
+            "our evaluation and `Compiled::fired` disagree on {:?}",
+            answers.as_slice()
+        ));
+    }
+    let mut ids: Vec<String> = pathways
         .iter()
         .filter_map(|p| rules.pathways.get(*p).map(|p| p.id.value.clone()))
         .collect();
     ids.sort();
-    ids
+    Ok(ids)
 }
 
 /// The pathway ids of a collect table's result (one per matching row, so deduplicated).
@@ -180,6 +198,14 @@ fn zen_fired(result: &Value) -> Vec<String> {
     ids
 }
 
+/// Median time of a round of all scenarios: our whole evaluation, our evaluation of
+/// which pathways fire (what zen's table decides), and zen's.
+struct Timings {
+    ours: Duration,
+    fired: Duration,
+    zen: Duration,
+}
+
 /// Median time of a round of all scenarios in each engine, rounds alternating so a
 /// change in the machine's speed touches both.
 fn time_evaluations(
@@ -189,13 +215,14 @@ fn time_evaluations(
     rules: &RuleSet,
     timed: &[Scenario],
     rounds: usize,
-) -> Result<(Duration, Duration), String> {
+) -> Result<Timings, String> {
     let answers: Vec<Answers> = timed.iter().map(|s| scenarios::answers(rules, s)).collect();
     let inputs: Vec<zen_engine::Variable> = timed
         .iter()
         .map(|s| scenarios::json(rules, s).into())
         .collect();
     let mut ours = Vec::new();
+    let mut fired = Vec::new();
     let mut zen = Vec::new();
     for _ in 0..rounds.max(1) {
         let started = Instant::now();
@@ -203,6 +230,11 @@ fn time_evaluations(
             black_box(compiled.evaluate(black_box(a)));
         }
         ours.push(started.elapsed());
+        let started = Instant::now();
+        for a in &answers {
+            black_box(compiled.fired(black_box(a)));
+        }
+        fired.push(started.elapsed());
         let started = Instant::now();
         runtime.block_on(async {
             for input in &inputs {
@@ -213,7 +245,11 @@ fn time_evaluations(
         })?;
         zen.push(started.elapsed());
     }
-    Ok((median(ours), median(zen)))
+    Ok(Timings {
+        ours: median(ours),
+        fired: median(fired),
+        zen: median(zen),
+    })
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {

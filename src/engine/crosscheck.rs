@@ -16,6 +16,7 @@ use proptest::prelude::*;
 use super::diagram::{Manager, NodeId};
 use super::evaluate::common;
 use super::fixtures::*;
+use super::outcomes::{ReferralTargets, situation_outcome};
 use super::*;
 use crate::directory::model::{Client, Directory, RiskLevel, Service};
 use crate::rules::model::{Condition, DomainKind, Eligibility, Question, RuleSet, Target, Urgency};
@@ -384,6 +385,8 @@ fn check_area(data: &[u32]) {
     let diagram = compiled.diagram();
     check_diagram_shape(diagram);
     let all = situations(&rules);
+    // Rules whose bit sets do not fit are walked instead.
+    let walked = ReferralTargets::within(&on_demand, 0);
     let mut outcome_of: HashMap<Vec<u32>, Outcome> = HashMap::new();
     for s in &all {
         let expected = reference(&rules, &dir, as_of, s);
@@ -405,6 +408,12 @@ fn check_area(data: &[u32]) {
             common(&[&expected]),
             "situation {s:?}, read without the table"
         );
+        assert_eq!(
+            situation_outcome(&on_demand, &walked, answers.as_slice()).as_ref(),
+            Some(&expected),
+            "situation {s:?}, each diagram walked"
+        );
+        assert_eq!(on_demand.fired(&answers), Some(expected.pathways.clone()));
         assert_eq!(walk(diagram, s), &expected, "diagram walk, situation {s:?}");
         for (i, svc) in dir.services.iter().enumerate() {
             let here = value_at(m, compiled.eligible(i).unwrap(), s) != 0;

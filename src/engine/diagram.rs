@@ -962,7 +962,7 @@ impl<P: Fn(u32) -> bool> Iterator for Cubes<'_, P> {
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn set(values: &[ValueIx]) -> BTreeSet<ValueIx> {
@@ -970,12 +970,12 @@ mod tests {
     }
 
     /// Three questions with 3, 2 and 4 values.
-    fn manager() -> Manager {
+    pub(crate) fn manager() -> Manager {
         Manager::new(vec![3, 2, 4])
     }
 
     /// Every situation of the manager's space, in order.
-    fn situations(m: &Manager) -> Vec<Vec<ValueIx>> {
+    pub(crate) fn situations(m: &Manager) -> Vec<Vec<ValueIx>> {
         let mut all = vec![vec![]];
         for q in 0..m.questions() {
             all = all
@@ -992,7 +992,7 @@ mod tests {
         all
     }
 
-    fn value_at(m: &Manager, f: NodeId, situation: &[ValueIx]) -> u32 {
+    pub(crate) fn value_at(m: &Manager, f: NodeId, situation: &[ValueIx]) -> u32 {
         let mut id = f;
         while let Some(q) = m.question_of(id) {
             id = m.children(id)[situation[q] as usize];
@@ -1002,7 +1002,7 @@ mod tests {
 
     /// Boolean diagrams over the manager: every test of one question's values, and
     /// conjunctions and disjunctions of pairs of them, with TRUE and FALSE.
-    fn some_functions(m: &mut Manager) -> Vec<NodeId> {
+    pub(crate) fn some_functions(m: &mut Manager) -> Vec<NodeId> {
         let mut atoms = vec![FALSE, TRUE];
         for q in 0..m.questions() {
             for mask in 1..(1u32 << m.domain_size(q)) - 1 {

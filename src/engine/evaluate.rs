@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::engine::compile::Compiled;
-use crate::engine::outcomes::{Outcome, OutcomeTable, Referral, situation_outcome};
+use crate::engine::outcomes::{Outcome, OutcomeTable, Referral, complete, situation_outcome};
 use crate::rules::model::{DomainKind, PathwayIx, Question, QuestionIx, RuleSet, ValueIx};
 use crate::suggest::did_you_mean;
 
@@ -148,6 +148,15 @@ impl Compiled {
         }
     }
 
+    /// Which pathways fire where every question is answered as in `answers`, in
+    /// declaration order, without resolving what they refer to (the decision a rules
+    /// engine's table makes); `None` unless the answers are complete.
+    pub fn fired(&self, answers: &Answers) -> Option<Vec<PathwayIx>> {
+        let (m, answers) = (self.manager(), answers.as_slice());
+        let fired = complete(m, answers).then(|| self.referral_targets().fired(m, answers))?;
+        Some(fired.into_iter().map(|p| p as usize).collect())
+    }
+
     /// The outcome of complete answers: a walk of the outcome table when it is
     /// already built, otherwise read from the pathways' and services' diagrams.
     fn complete_outcome(&self, answers: &Answers) -> Option<Outcome> {
@@ -159,7 +168,7 @@ impl Compiled {
                 let leaf = table.manager().leaf_at(table.root(), answers.as_slice())?;
                 table.outcome(leaf).cloned()
             }
-            None => situation_outcome(self, answers.as_slice()),
+            None => situation_outcome(self, self.referral_targets(), answers.as_slice()),
         }
     }
 

@@ -18,6 +18,7 @@ mod compile;
 pub mod diagram;
 mod evaluate;
 mod explain;
+mod holding;
 mod outcomes;
 pub mod referred;
 mod serialise;

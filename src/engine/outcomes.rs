@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::compile::{Compiled, ServiceIx};
 use crate::engine::diagram::{FALSE, FastMap, Manager, NodeId};
+use crate::engine::holding::{HOLDING_BYTES, Holding};
 use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency, ValueIx};
 
 /// One service to refer to, in one outcome.
@@ -507,10 +508,19 @@ pub(crate) struct ReferralTargets {
     targets: Targets,
     /// By category, in the order of [`Compiled::members`].
     members: Vec<Vec<u32>>,
+    /// Which pathways' conditions hold in a situation.
+    conditions: Holding,
+    /// Which services take the person.
+    eligibility: Holding,
 }
 
 impl ReferralTargets {
     pub(crate) fn of(compiled: &Compiled) -> ReferralTargets {
+        ReferralTargets::within(compiled, HOLDING_BYTES)
+    }
+
+    /// With `budget` bytes for each [`Holding`]'s bit sets.
+    pub(crate) fn within(compiled: &Compiled, budget: usize) -> ReferralTargets {
         let names: Vec<&str> = compiled.members.keys().map(String::as_str).collect();
         let targets = Targets::of(
             compiled.rules(),
@@ -523,7 +533,22 @@ impl ReferralTargets {
             .values()
             .map(|m| m.iter().filter_map(|&s| u32::try_from(s).ok()).collect())
             .collect();
-        ReferralTargets { targets, members }
+        let m = compiled.manager();
+        let eligible = (0..compiled.services.len())
+            .map(|s| compiled.eligible(s).unwrap_or(FALSE))
+            .collect();
+        ReferralTargets {
+            targets,
+            members,
+            conditions: Holding::of(m, compiled.conditions.clone(), budget),
+            eligibility: Holding::of(m, eligible, budget),
+        }
+    }
+
+    /// The pathways whose conditions hold in a complete situation, in order.
+    pub(crate) fn fired(&self, m: &Manager, answers: &[Option<ValueIx>]) -> Vec<u32> {
+        let held = self.conditions.holding(m, answers);
+        held.ones().filter_map(|p| u32::try_from(p).ok()).collect()
     }
 }
 
@@ -534,27 +559,14 @@ impl ReferralTargets {
 /// within its domain.
 pub(crate) fn situation_outcome(
     compiled: &Compiled,
+    resolved: &ReferralTargets,
     answers: &[Option<ValueIx>],
 ) -> Option<Outcome> {
     let m = compiled.manager();
-    let questions = compiled.rules().questions.len();
-    let in_range = (0..questions).all(|q| {
-        answers
-            .get(q)
-            .copied()
-            .flatten()
-            .is_some_and(|v| v < m.domain_size(q))
-    });
-    if !in_range {
+    if !complete(m, answers) {
         return None;
     }
-    let holds = |f: NodeId| matches!(m.leaf_at(f, answers), Some(v) if v != 0);
-    let pathways: Vec<u32> = (0..)
-        .zip(&compiled.conditions)
-        .filter(|&(_, &c)| holds(c))
-        .map(|(p, _)| p)
-        .collect();
-    let resolved = compiled.referral_targets();
+    let pathways = resolved.fired(m, answers);
     let mut used = vec![false; resolved.members.len()];
     let referred = pathways
         .iter()
@@ -567,19 +579,31 @@ pub(crate) fn situation_outcome(
             *slot = true;
         }
     }
+    let eligible = resolved.eligibility.holding(m, answers);
     let taking: Vec<Vec<u32>> = resolved
         .members
         .iter()
         .zip(used)
         .map(|(members, used)| {
-            let eligible = |&&s: &&u32| compiled.eligible(s as usize).is_some_and(holds);
-            let found = members.iter().filter(eligible).copied();
+            let takes = |s: &&u32| eligible.contains(**s as usize);
+            let found = members.iter().filter(takes).copied();
             if used { found.collect() } else { Vec::new() }
         })
         .collect();
     let category = |k: usize| taking.get(k).map_or(&[][..], Vec::as_slice);
     let draft = draft(compiled.rules(), pathways, &resolved.targets, category);
     Some(finish(compiled.services(), &draft))
+}
+
+/// Whether every question is answered, within its domain.
+pub(crate) fn complete(m: &Manager, answers: &[Option<ValueIx>]) -> bool {
+    (0..m.questions()).all(|q| {
+        answers
+            .get(q)
+            .copied()
+            .flatten()
+            .is_some_and(|v| v < m.domain_size(q))
+    })
 }
 
 /// The outcome a draft stands for, with service ids.
@@ -679,18 +703,24 @@ impl Targets {
 #[derive(Default)]
 struct ReferralList {
     referrals: Vec<DraftReferral>,
-    /// Position of each service in `referrals`.
-    index: FastMap<u32, usize>,
+    /// Position of each service in `referrals` ([`UNLISTED`] if absent), by service:
+    /// a national answer merges thousands of additions, where hashing was most of
+    /// the cost.
+    index: Vec<u32>,
 }
+
+/// A service not yet in a [`ReferralList`].
+const UNLISTED: u32 = u32::MAX;
 
 impl ReferralList {
     /// Adds `service` as referred by `pathway` (`None`: by the fallback).
     fn add(&mut self, service: u32, pathway: Option<u32>, urgency: Urgency) {
-        match self
-            .index
-            .get(&service)
-            .and_then(|&i| self.referrals.get_mut(i))
-        {
+        let at = service as usize;
+        if self.index.len() <= at {
+            self.index.resize(at + 1, UNLISTED);
+        }
+        let listed = self.index.get(at).copied().unwrap_or(UNLISTED);
+        match self.referrals.get_mut(listed as usize) {
             Some(r) => {
                 r.urgency = r.urgency.max(urgency);
                 if let Some(p) = pathway
@@ -700,7 +730,11 @@ impl ReferralList {
                 }
             }
             None => {
-                self.index.insert(service, self.referrals.len());
+                if let (Some(slot), Ok(position)) =
+                    (self.index.get_mut(at), u32::try_from(self.referrals.len()))
+                {
+                    *slot = position;
+                }
                 self.referrals.push(DraftReferral {
                     service,
                     pathways: pathway.into_iter().collect(),
