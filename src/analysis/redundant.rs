@@ -140,16 +140,11 @@ impl Cover {
     /// by another pathway wherever this one refers to it.
     fn covered(&mut self, compiled: &mut Compiled, p: PathwayIx) -> bool {
         let applies = compiled.pathway_condition(p).unwrap_or(FALSE);
+        // Covered at one urgency means covered at every lower one (more pathways
+        // cover there, and fewer situations need them), so each service and group is
+        // tested once, at the most urgent level the pathway refers to it.
         (0..LEVELS.len()).all(|level| {
-            let Some(t) = self.targets(level, p) else {
-                return true;
-            };
-            let services = t.services.clone();
-            let groups: BTreeSet<usize> = t
-                .categories
-                .iter()
-                .flat_map(|c| self.groups_of_category(c))
-                .collect();
+            let (services, groups) = self.tested_at(level, p);
             services
                 .iter()
                 .all(|&s| self.direct_covered(compiled, level, p, s, applies))
@@ -157,6 +152,31 @@ impl Cover {
                     .into_iter()
                     .all(|g| self.group_covered(compiled, level, p, g, applies))
         })
+    }
+
+    /// The services the pathway names, and the groups of the categories it refers
+    /// to, at this urgency and not above it.
+    fn tested_at(&self, level: usize, p: PathwayIx) -> (Vec<ServiceIx>, BTreeSet<usize>) {
+        let groups = |level: usize| -> BTreeSet<usize> {
+            self.targets(level, p)
+                .map(|t| &t.categories)
+                .into_iter()
+                .flatten()
+                .flat_map(|c| self.groups_of_category(c))
+                .collect()
+        };
+        let above = self.targets(level + 1, p);
+        let services = self
+            .targets(level, p)
+            .map(|t| &t.services)
+            .into_iter()
+            .flatten()
+            .filter(|s| !above.is_some_and(|a| a.services.contains(s)))
+            .copied()
+            .collect();
+        let groups_above = groups(level + 1);
+        let groups = groups(level).difference(&groups_above).copied().collect();
+        (services, groups)
     }
 
     /// A service the pathway names: covered wherever the pathway applies.
