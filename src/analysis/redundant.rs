@@ -14,7 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::reach::Reach;
 use crate::diagnostic::Diagnostic;
-use crate::engine::diagram::{FALSE, TRUE};
+use crate::parallel::{Crashed, map_in_order};
+use crate::engine::diagram::{Coverage, FALSE, TRUE};
 use crate::engine::{Compiled, NodeId, ServiceIx};
 use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency};
 
@@ -29,9 +30,22 @@ const LEVELS: [Urgency; 3] = [Urgency::Routine, Urgency::Urgent, Urgency::Immedi
 pub fn redundant(compiled: &mut Compiled, reach: &Reach) -> Vec<Diagnostic> {
     let rules = compiled.rules().clone();
     let mut cover = Cover::new(compiled, &rules);
+    let candidates: Vec<PathwayIx> = (0..rules.pathways.len())
+        .filter(|&p| reach.yields(p) != FALSE)
+        .collect();
+    // Asking builds diagrams, so it needs the manager alone; answering only reads
+    // it, so the answers, most of the check's time, are shared out over the cores.
+    let questions: Vec<Vec<Coverage>> = candidates
+        .iter()
+        .map(|&p| cover.questions(compiled, p))
+        .collect();
+    let m = compiled.manager();
+    let covered = |asked: &Vec<Coverage>| asked.iter().all(|q| m.is_covered(q));
+    let verdicts = map_in_order(&questions, covered)
+        .unwrap_or_else(|Crashed| questions.iter().map(covered).collect());
     let mut found = Vec::new();
-    for p in 0..rules.pathways.len() {
-        if reach.yields(p) != FALSE && cover.covered(compiled, p) {
+    for (&p, redundant) in candidates.iter().zip(verdicts) {
+        if redundant {
             let covering = cover.covering(compiled, p);
             found.push(redundant_pathway(&rules, p, &covering));
         }
@@ -136,22 +150,26 @@ impl Cover {
         self.targets.get(level)?.get(p)
     }
 
-    /// Whether, at every urgency, every service the pathway refers to is referred to
-    /// by another pathway wherever this one refers to it.
-    fn covered(&mut self, compiled: &mut Compiled, p: PathwayIx) -> bool {
+    /// What to ask to know whether, at every urgency, every service the pathway
+    /// refers to is referred to by another pathway wherever this one refers to it.
+    fn questions(&mut self, compiled: &mut Compiled, p: PathwayIx) -> Vec<Coverage> {
         let applies = compiled.pathway_condition(p).unwrap_or(FALSE);
+        let mut asked = Vec::new();
         // Covered at one urgency means covered at every lower one (more pathways
         // cover there, and fewer situations need them), so each service and group is
-        // tested once, at the most urgent level the pathway refers to it.
-        (0..LEVELS.len()).all(|level| {
+        // asked about once, at the most urgent level the pathway refers to it.
+        for level in 0..LEVELS.len() {
             let (services, groups) = self.tested_at(level, p);
-            services
-                .iter()
-                .all(|&s| self.direct_covered(compiled, level, p, s, applies))
-                && groups
-                    .into_iter()
-                    .all(|g| self.group_covered(compiled, level, p, g, applies))
-        })
+            for s in services {
+                asked.extend(self.direct_questions(compiled, level, p, s, applies));
+            }
+            for g in groups {
+                let others = self.others_in_group(compiled, level, p, g);
+                let needs = self.group_needs(compiled, level, g);
+                asked.push(compiled.manager_mut().coverage([applies, needs], &others));
+            }
+        }
+        asked
     }
 
     /// The services the pathway names, and the groups of the categories it refers
@@ -180,17 +198,17 @@ impl Cover {
     }
 
     /// A service the pathway names: covered wherever the pathway applies.
-    fn direct_covered(
+    fn direct_questions(
         &mut self,
         compiled: &mut Compiled,
         level: usize,
         p: PathwayIx,
         s: ServiceIx,
         applies: NodeId,
-    ) -> bool {
+    ) -> Vec<Coverage> {
         let by_id = self.direct_counts(compiled, level, s).two;
         let Some(g) = self.group_of.get(&s).copied() else {
-            return compiled.manager().implies(applies, by_id);
+            return vec![compiled.manager_mut().coverage([applies, TRUE], &[by_id])];
         };
         // Where the service does not take the person, only a referral by id covers;
         // where it does, a referral through one of its categories covers too.
@@ -199,22 +217,10 @@ impl Cover {
         let ineligible = self.not(compiled, eligible);
         let m = compiled.manager_mut();
         cover.push(by_id);
-        m.covers([applies, ineligible], &[by_id]) && m.covers([applies, eligible], &cover)
-    }
-
-    /// The group's services for a category the pathway refers to: each covered
-    /// wherever the pathway applies and the service takes the person.
-    fn group_covered(
-        &mut self,
-        compiled: &mut Compiled,
-        level: usize,
-        p: PathwayIx,
-        g: usize,
-        applies: NodeId,
-    ) -> bool {
-        let others = self.others_in_group(compiled, level, p, g);
-        let needs = self.group_needs(compiled, level, g);
-        compiled.manager_mut().covers([applies, needs], &others)
+        vec![
+            m.coverage([applies, ineligible], &[by_id]),
+            m.coverage([applies, eligible], &cover),
+        ]
     }
 
     fn not(&mut self, compiled: &mut Compiled, f: NodeId) -> NodeId {

@@ -59,7 +59,12 @@ pub struct Cube {
     pub leaf: u32,
 }
 
-/// How many covers [`Manager::covers`] takes.
+/// Whether, wherever the first two diagrams hold, one of the others does: see
+/// [`Manager::coverage`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Coverage([NodeId; 2 + COVERS]);
+
+/// How many covers a [`Coverage`] holds before joining the rest into one.
 pub const COVERS: usize = 6;
 
 /// For [`Manager::covers`]: whether the first two diagrams surely hold somewhere none
@@ -490,14 +495,18 @@ impl Manager {
         for (slot, node) in nodes.iter_mut().zip([f, TRUE, g]) {
             *slot = node;
         }
-        !self.exists(nodes, &mut FastSet::default(), &uncovered)
+        self.is_covered(&Coverage(nodes))
     }
 
     /// Whether, wherever both boolean diagrams of `within` hold, one of `cover` does.
-    /// Builds no node for up to [`COVERS`] covers (more are joined first): the checks
-    /// ask this of many pathways against the same covers, and building each
-    /// conjunction or union would cost more than the question.
     pub fn covers(&mut self, within: [NodeId; 2], cover: &[NodeId]) -> bool {
+        let question = self.coverage(within, cover);
+        self.is_covered(&question)
+    }
+
+    /// The question [`Manager::covers`] asks, ready for [`Manager::is_covered`]:
+    /// covers past [`COVERS`] are joined into the last (the only nodes it builds).
+    pub fn coverage(&mut self, within: [NodeId; 2], cover: &[NodeId]) -> Coverage {
         let (direct, rest) = cover.split_at(cover.len().min(COVERS - 1));
         let joined = self.or_any(rest.iter().copied());
         let mut nodes = [FALSE; 2 + COVERS];
@@ -505,7 +514,15 @@ impl Manager {
         for (slot, &node) in nodes.iter_mut().zip(slots) {
             *slot = node;
         }
-        !self.exists(nodes, &mut FastSet::default(), &uncovered)
+        Coverage(nodes)
+    }
+
+    /// The answer to a [`Coverage`] question. Builds no node, so questions can be
+    /// answered on several threads at once: the checks ask this of many pathways
+    /// against the same covers, and building each conjunction or union would cost
+    /// more than the question.
+    pub fn is_covered(&self, question: &Coverage) -> bool {
+        !self.exists(question.0, &mut FastSet::default(), &uncovered)
     }
 
     /// Whether some situation leads the diagrams where `decide` says so, expanding on
