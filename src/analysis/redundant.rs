@@ -14,9 +14,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::reach::Reach;
 use crate::diagnostic::Diagnostic;
-use crate::parallel::{Crashed, map_in_order};
 use crate::engine::diagram::{Coverage, FALSE, TRUE};
 use crate::engine::{Compiled, NodeId, ServiceIx};
+use crate::parallel::{Crashed, map_in_order};
 use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency};
 
 /// How many of the pathways that cover a redundant one are named (a national rule set
@@ -90,11 +90,8 @@ struct Cover {
     /// Per group and level: where one of its services takes the person and no other
     /// pathway names it.
     group_needs: BTreeMap<(usize, usize), NodeId>,
-    /// Per group and level: where one of its services with no referrer by id takes
-    /// the person.
-    group_eligible: BTreeMap<(usize, usize), NodeId>,
-    /// Per group: where one of its services takes the person.
-    group_all: BTreeMap<usize, NodeId>,
+    /// Per group and services left out: where one of the others takes the person.
+    eligible_except: BTreeMap<(usize, Vec<ServiceIx>), NodeId>,
 }
 
 impl Cover {
@@ -141,8 +138,7 @@ impl Cover {
             category_counts: BTreeMap::new(),
             negations: BTreeMap::new(),
             group_needs: BTreeMap::new(),
-            group_eligible: BTreeMap::new(),
-            group_all: BTreeMap::new(),
+            eligible_except: BTreeMap::new(),
         }
     }
 
@@ -238,7 +234,8 @@ impl Cover {
         if let Some(&done) = self.group_needs.get(&(g, level)) {
             return done;
         }
-        let unnamed = self.group_eligible(compiled, level, g);
+        let named = self.named_in_group(level, g);
+        let unnamed = self.eligible_except(compiled, g, named);
         let mut needs = vec![unnamed];
         for s in self.named_in_group(level, g) {
             let named = self.direct_counts(compiled, level, s).one;
@@ -332,16 +329,6 @@ impl Cover {
         counts
     }
 
-    fn group_eligible(&mut self, compiled: &mut Compiled, level: usize, g: usize) -> NodeId {
-        if let Some(&done) = self.group_eligible.get(&(g, level)) {
-            return done;
-        }
-        let named = self.named_in_group(level, g);
-        let union = self.eligible_in_group(compiled, g, &named);
-        self.group_eligible.insert((g, level), union);
-        union
-    }
-
     /// The first of the other pathways that refer to one of the same services as
     /// `p`, in some situation where both apply (the ones that make it redundant), up
     /// to [`NAMED`] and one more (to know there are others).
@@ -407,32 +394,34 @@ impl Cover {
             .filter_map(|&s| compiled.eligible(s))
             .collect();
         for g in groups {
-            places.push(self.group_all_eligible(compiled, g));
+            places.push(self.eligible_except(compiled, g, Vec::new()));
         }
         compiled.manager_mut().or_any(places)
     }
 
-    /// Where one of the group's services other than `except` takes the person.
-    fn eligible_in_group(&self, compiled: &mut Compiled, g: usize, except: &[ServiceIx]) -> NodeId {
+    /// Where one of the group's services other than `except` takes the person
+    /// (the same union serves every urgency at which the same services are named).
+    fn eligible_except(
+        &mut self,
+        compiled: &mut Compiled,
+        g: usize,
+        except: Vec<ServiceIx>,
+    ) -> NodeId {
+        let key = (g, except);
+        if let Some(&done) = self.eligible_except.get(&key) {
+            return done;
+        }
         let eligible: Vec<NodeId> = self
             .groups
             .get(g)
             .map(|group| group.services.as_slice())
             .unwrap_or_default()
             .iter()
-            .filter(|s| !except.contains(s))
+            .filter(|s| !key.1.contains(s))
             .filter_map(|&s| compiled.eligible(s))
             .collect();
-        compiled.manager_mut().or_any(eligible)
-    }
-
-    /// Where some service of the group takes the person.
-    fn group_all_eligible(&mut self, compiled: &mut Compiled, g: usize) -> NodeId {
-        if let Some(&done) = self.group_all.get(&g) {
-            return done;
-        }
-        let union = self.eligible_in_group(compiled, g, &[]);
-        self.group_all.insert(g, union);
+        let union = compiled.manager_mut().or_any(eligible);
+        self.eligible_except.insert(key, union);
         union
     }
 }
@@ -440,25 +429,12 @@ impl Cover {
 /// Where at least one, and at least two, of the pathways apply: a balanced fold, so
 /// each condition takes part in a logarithmic number of operations.
 fn counts_of(compiled: &mut Compiled, pathways: &[PathwayIx]) -> Counts {
-    match pathways {
-        [] => Counts {
-            one: FALSE,
-            two: FALSE,
-        },
-        [p] => Counts {
-            one: compiled.pathway_condition(*p).unwrap_or(FALSE),
-            two: FALSE,
-        },
-        _ => {
-            let (left, right) = pathways.split_at(pathways.len() / 2);
-            let (l, r) = (counts_of(compiled, left), counts_of(compiled, right));
-            let m = compiled.manager_mut();
-            let one = m.or(l.one, r.one);
-            let both = m.and(l.one, r.one);
-            let two = m.or_any([l.two, r.two, both]);
-            Counts { one, two }
-        }
-    }
+    let conditions: Vec<NodeId> = pathways
+        .iter()
+        .filter_map(|&p| compiled.pathway_condition(p))
+        .collect();
+    let (one, two) = compiled.manager_mut().one_and_two(&conditions);
+    Counts { one, two }
 }
 
 fn targets_of(compiled: &Compiled, referrals: &[ReferTo], level: Urgency) -> Targets {

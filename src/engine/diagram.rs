@@ -428,6 +428,30 @@ impl Manager {
         self.apply_rec(f.min(g), f.max(g), &mut Memo::default(), &mut op)
     }
 
+    /// Where at least one, and where at least two, of the boolean diagrams hold.
+    /// Built as one diagram counting up to two, then read twice: a fold of counts
+    /// is one operation a step where a fold of the two answers would be four.
+    pub fn one_and_two(&mut self, fs: &[NodeId]) -> (NodeId, NodeId) {
+        let count = self.balanced(fs, FALSE, Manager::add_to_two);
+        let one = self.map_leaves(count, |n| u32::from(n >= 1));
+        let two = self.map_leaves(count, |n| u32::from(n >= 2));
+        (one, two)
+    }
+
+    /// The sum of two counts (boolean diagrams count 0 or 1), up to two.
+    fn add_to_two(&mut self, f: NodeId, g: NodeId) -> NodeId {
+        let mut op = |m: &mut Manager, a: NodeId, b: NodeId| {
+            if a == FALSE {
+                Some(b)
+            } else if b == FALSE {
+                Some(a)
+            } else {
+                m.leaf_pair(a, b, |x, y| x.saturating_add(y).min(2))
+            }
+        };
+        self.apply_rec(f.min(g), f.max(g), &mut Memo::default(), &mut op)
+    }
+
     /// Conjunction of many (true for none).
     pub fn and_all(&mut self, fs: impl IntoIterator<Item = NodeId>) -> NodeId {
         let fs: Vec<NodeId> = fs.into_iter().collect();
@@ -1064,6 +1088,30 @@ pub(crate) mod tests {
                 assert_eq!(m.implies(f, g), implied, "implies {f} {g}");
             }
         }
+    }
+
+    #[test]
+    fn counts_one_and_two_of_many() {
+        let mut m = manager();
+        let fs = some_functions(&mut m);
+        let all = situations(&m);
+        for window in fs.windows(4).step_by(3) {
+            let (one, two) = m.one_and_two(window);
+            for s in &all {
+                let holding = window.iter().filter(|&&f| value_at(&m, f, s) != 0).count();
+                assert_eq!(
+                    value_at(&m, one, s),
+                    u32::from(holding >= 1),
+                    "{window:?} at {s:?}"
+                );
+                assert_eq!(
+                    value_at(&m, two, s),
+                    u32::from(holding >= 2),
+                    "{window:?} at {s:?}"
+                );
+            }
+        }
+        assert_eq!(m.one_and_two(&[]), (FALSE, FALSE));
     }
 
     #[test]
