@@ -15,13 +15,18 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::reach::Reach;
 use crate::diagnostic::Diagnostic;
 use crate::engine::diagram::{Coverage, FALSE, TRUE};
-use crate::engine::{Compiled, NodeId, ServiceIx};
+use crate::engine::{Compiled, Manager, NodeId, ServiceIx};
 use crate::parallel::{Crashed, map_in_order};
 use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency};
 
 /// How many of the pathways that cover a redundant one are named (a national rule set
 /// can have hundreds).
 const NAMED: usize = 3;
+
+/// How many coverage questions make it worth starting threads to answer them: a
+/// partnership's rules ask a few hundred, answered in less time than threads take
+/// to start.
+const SHARED_FROM: usize = 2048;
 
 /// Each urgency a referral can have: covered at each means covered at least as urgently.
 const LEVELS: [Urgency; 3] = [Urgency::Routine, Urgency::Urgent, Urgency::Immediate];
@@ -39,10 +44,7 @@ pub fn redundant(compiled: &mut Compiled, reach: &Reach) -> Vec<Diagnostic> {
         .iter()
         .map(|&p| cover.questions(compiled, p))
         .collect();
-    let m = compiled.manager();
-    let covered = |asked: &Vec<Coverage>| asked.iter().all(|q| m.is_covered(q));
-    let verdicts = map_in_order(&questions, covered)
-        .unwrap_or_else(|Crashed| questions.iter().map(covered).collect());
+    let verdicts = answer(compiled.manager(), &questions, SHARED_FROM);
     let mut found = Vec::new();
     for (&p, redundant) in candidates.iter().zip(verdicts) {
         if redundant {
@@ -51,6 +53,18 @@ pub fn redundant(compiled: &mut Compiled, reach: &Reach) -> Vec<Diagnostic> {
         }
     }
     found
+}
+
+/// For each pathway's questions, whether every one is covered; on every core when
+/// there are at least `shared_from` questions.
+fn answer(m: &Manager, questions: &[Vec<Coverage>], shared_from: usize) -> Vec<bool> {
+    let covered = |asked: &Vec<Coverage>| asked.iter().all(|q| m.is_covered(q));
+    let asked: usize = questions.iter().map(Vec::len).sum();
+    if asked < shared_from {
+        return questions.iter().map(covered).collect();
+    }
+    map_in_order(questions, covered)
+        .unwrap_or_else(|Crashed| questions.iter().map(covered).collect())
 }
 
 /// What one pathway refers to at or above one urgency.
@@ -517,4 +531,38 @@ fn redundant_pathway(rules: &RuleSet, ix: PathwayIx, covering: &[PathwayIx]) -> 
         d = d.related(other.id.span, "refers to the same services");
     }
     d
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::area::Area;
+    use crate::synthetic::{Size, generate};
+
+    /// Answered on several threads or on one, the same pathways are covered.
+    #[test]
+    fn shared_answers_are_the_answers() {
+        let root = tempfile::tempdir().unwrap();
+        let size = Size {
+            localities: 15,
+            questions: 7,
+            services: 100,
+            pathways: 200,
+            seed: 3,
+        };
+        generate(size).write(root.path()).unwrap();
+        let area = Area::load(root.path());
+        assert!(!area.has_errors());
+        let date = area.reference_date(None);
+        let mut compiled = crate::engine::compile(&area.rules, &area.directory, date);
+        let rules = compiled.rules().clone();
+        let mut cover = Cover::new(&compiled, &rules);
+        let questions: Vec<Vec<Coverage>> = (0..rules.pathways.len())
+            .map(|p| cover.questions(&mut compiled, p))
+            .collect();
+        let shared = answer(compiled.manager(), &questions, 0);
+        assert_eq!(shared, answer(compiled.manager(), &questions, usize::MAX));
+        assert!(shared.contains(&true) && shared.contains(&false));
+    }
 }
