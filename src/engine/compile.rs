@@ -3,12 +3,12 @@
 //! size follows the size of the rules and of the directory; the checks work on them.
 //! The finder's outcome table (`outcomes`) is built from them on first use.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::OnceLock;
 
 use jiff::civil::Date;
 
-use crate::directory::model::{Client, Directory, RiskLevel, Service};
+use crate::directory::model::{Client, Coverage, Directory, RiskLevel, Service};
 use crate::engine::diagram::{FALSE, Manager, NodeId, TRUE};
 use crate::engine::outcomes::{OutcomeTable, ReferralTargets, TooLarge};
 use crate::engine::serialise::Diagram;
@@ -57,10 +57,11 @@ pub fn compile(rules: &RuleSet, directory: &Directory, as_of: Date) -> Compiled 
         .map(|p| condition(&mut manager, &p.condition))
         .collect();
     let lines = EligibilityLines::compile(&mut manager, rules);
+    let places = Places::new(rules, directory);
     let (eligible_anywhere, eligible): (Vec<NodeId>, Vec<NodeId>) = directory
         .services
         .iter()
-        .map(|s| lines.service(&mut manager, rules, directory, s, as_of))
+        .map(|s| lines.service(&mut manager, rules, &places, s, as_of))
         .unzip();
     let members = directory
         .categories
@@ -154,7 +155,7 @@ impl EligibilityLines {
         &self,
         manager: &mut Manager,
         rules: &RuleSet,
-        directory: &Directory,
+        places: &Places,
         service: &Service,
         as_of: Date,
     ) -> (NodeId, NodeId) {
@@ -176,7 +177,7 @@ impl EligibilityLines {
                 .map(|r| self.requires.get(&r.value).copied().unwrap_or(FALSE)),
         );
         let anywhere = manager.and_all([serves, risk, ages, requires]);
-        let area = coverage(manager, rules, directory, service);
+        let area = coverage(manager, places, service);
         (anywhere, manager.and(anywhere, area))
     }
 
@@ -253,22 +254,63 @@ fn ages(manager: &mut Manager, rules: &RuleSet, service: &Service) -> NodeId {
 }
 
 /// The localities the service covers, against the locality question (if there is one).
-fn coverage(
-    manager: &mut Manager,
-    rules: &RuleSet,
-    directory: &Directory,
-    service: &Service,
-) -> NodeId {
-    let Some(q) = rules.question_of_kind(|k| k == DomainKind::Locality) else {
+fn coverage(manager: &mut Manager, places: &Places, service: &Service) -> NodeId {
+    let Some(q) = places.question else {
         return TRUE;
     };
-    let covered: BTreeSet<&str> = directory
-        .covered_localities(service)
-        .into_iter()
-        .filter_map(|i| directory.localities.get(i))
-        .map(|l| l.id.value.as_str())
-        .collect();
-    value_test(manager, rules, q, |id| covered.contains(id))
+    let values: BTreeSet<ValueIx> = match &service.localities {
+        Coverage::Anywhere(_) => places.of_locality.values().copied().collect(),
+        Coverage::Listed(ids) => ids
+            .iter()
+            .flat_map(|id| places.values(&id.value))
+            .collect(),
+    };
+    manager.var_in(q, &values)
+}
+
+/// The locality question's value for each locality and group the directory names,
+/// looked up once rather than searched for each of thousands of services.
+struct Places<'a> {
+    question: Option<QuestionIx>,
+    of_locality: HashMap<&'a str, ValueIx>,
+    of_group: HashMap<&'a str, Vec<ValueIx>>,
+}
+
+impl<'a> Places<'a> {
+    fn new(rules: &RuleSet, directory: &'a Directory) -> Places<'a> {
+        let question = rules.question_of_kind(|k| k == DomainKind::Locality);
+        let domain = question.and_then(|q| rules.questions.get(q)).map(|q| &q.domain);
+        let of_locality: HashMap<&str, ValueIx> = directory
+            .localities
+            .iter()
+            .filter_map(|l| {
+                let id = l.id.value.as_str();
+                Some((id, domain?.index_of(id)?))
+            })
+            .collect();
+        let mut of_group: HashMap<&str, Vec<ValueIx>> = HashMap::new();
+        for l in &directory.localities {
+            let Some(&v) = of_locality.get(l.id.value.as_str()) else {
+                continue;
+            };
+            for g in &l.groups {
+                of_group.entry(g.value.as_str()).or_default().push(v);
+            }
+        }
+        Places {
+            question,
+            of_locality,
+            of_group,
+        }
+    }
+
+    /// The values of a locality, or of a group's localities.
+    fn values(&self, id: &str) -> Vec<ValueIx> {
+        match self.of_locality.get(id) {
+            Some(&v) => vec![v],
+            None => self.of_group.get(id).cloned().unwrap_or_default(),
+        }
+    }
 }
 
 impl Compiled {
@@ -334,7 +376,8 @@ impl Compiled {
             return self.eligible(service).unwrap_or(FALSE);
         }
         let (manager, rules) = (&mut self.manager, &self.rules);
-        self.lines.service(manager, rules, directory, entry, date).1
+        let places = Places::new(rules, directory);
+        self.lines.service(manager, rules, &places, entry, date).1
     }
 
     /// Whether a service is open on the reference date.
