@@ -8,7 +8,7 @@ use super::dates;
 use super::reach::Reach;
 use super::witness::Vocabulary;
 use crate::diagnostic::{Diagnostic, plural};
-use crate::directory::model::{Directory, Service};
+use crate::directory::model::{Directory, Places, Service};
 use crate::engine::diagram::{FALSE, Node};
 use crate::engine::{Compiled, Manager, NodeId};
 use crate::rules::model::{DomainKind, ReferTo, RuleSet, Target, ValueIx};
@@ -227,19 +227,23 @@ fn service_gaps(
     };
     let mut needed: BTreeMap<&str, (Vec<Span>, BTreeSet<ValueIx>)> = BTreeMap::new();
     for referrer in referrers {
+        let mut places = None;
         for referral in referrer.referrals {
             if let Target::Category(category) = &referral.target {
-                let places = localities_where(compiled.manager(), referrer.applies, locality);
+                let places = places.get_or_insert_with(|| {
+                    localities_where(compiled.manager(), referrer.applies, locality)
+                });
                 let entry = needed.entry(category.as_str()).or_default();
                 entry.0.push(referral.span);
-                entry.1.extend(places);
+                entry.1.extend(places.iter().copied());
             }
         }
     }
+    let index = directory.places();
     needed
         .into_iter()
         .filter_map(|(category, (spans, places))| {
-            let missing = uncovered(compiled, directory, category, &places);
+            let missing = uncovered(compiled, directory, &index, category, &places);
             (!missing.is_empty()).then(|| service_gap(category, &spans, &missing))
         })
         .collect()
@@ -249,6 +253,7 @@ fn service_gaps(
 fn uncovered<'a>(
     compiled: &Compiled,
     directory: &'a Directory,
+    index: &Places,
     category: &str,
     places: &BTreeSet<ValueIx>,
 ) -> Vec<&'a str> {
@@ -256,7 +261,7 @@ fn uncovered<'a>(
         .services
         .iter()
         .filter(|s| s.in_category(category) && s.is_open_on(compiled.as_of()))
-        .flat_map(|s| directory.covered_localities(s))
+        .flat_map(|s| index.covered(s))
         .collect();
     places
         .iter()

@@ -3,6 +3,8 @@
 //! Every value a diagnostic may point at keeps its [`Span`], so later stages (the rules'
 //! resolver, the checker) can report problems at the line and column of the YAML value.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -241,16 +243,53 @@ impl Directory {
         self.groups.iter().any(|g| g.id.value == id)
     }
 
-    /// Indices of the localities a service covers, in locality order.
+    /// Indices of the localities a service covers, in locality order. Build
+    /// [`Directory::places`] once to ask this of many services.
     pub fn covered_localities(&self, service: &Service) -> Vec<usize> {
+        self.places().covered(service)
+    }
+
+    /// The localities and groups by id, for looking up many services' coverage.
+    pub fn places(&self) -> Places<'_> {
+        let mut locality = HashMap::new();
+        let mut group: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, l) in self.localities.iter().enumerate() {
+            locality.entry(l.id.value.as_str()).or_insert(i);
+            for g in &l.groups {
+                group.entry(g.value.as_str()).or_default().push(i);
+            }
+        }
+        Places {
+            locality,
+            group,
+            count: self.localities.len(),
+        }
+    }
+}
+
+/// A directory's localities and groups by id (see [`Directory::places`]).
+pub struct Places<'a> {
+    locality: HashMap<&'a str, usize>,
+    /// Each group's localities, in locality order.
+    group: HashMap<&'a str, Vec<usize>>,
+    count: usize,
+}
+
+impl Places<'_> {
+    /// Indices of the localities a service covers, in locality order.
+    pub fn covered(&self, service: &Service) -> Vec<usize> {
         match &service.localities {
-            Coverage::Anywhere(_) => (0..self.localities.len()).collect(),
+            Coverage::Anywhere(_) => (0..self.count).collect(),
             Coverage::Listed(ids) => {
                 let mut covered: Vec<usize> = ids
                     .iter()
-                    .flat_map(|id| match self.locality_index(&id.value) {
-                        Some(i) => vec![i],
-                        None => self.group_members(&id.value),
+                    .flat_map(|id| match self.locality.get(id.value.as_str()) {
+                        Some(&i) => vec![i],
+                        None => self
+                            .group
+                            .get(id.value.as_str())
+                            .cloned()
+                            .unwrap_or_default(),
                     })
                     .collect();
                 covered.sort_unstable();

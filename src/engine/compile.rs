@@ -3,12 +3,12 @@
 //! size follows the size of the rules and of the directory; the checks work on them.
 //! The finder's outcome table (`outcomes`) is built from them on first use.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
 use jiff::civil::Date;
 
-use crate::directory::model::{Client, Coverage, Directory, RiskLevel, Service};
+use crate::directory::model::{self as directory, Client, Directory, RiskLevel, Service};
 use crate::engine::diagram::{FALSE, Manager, NodeId, TRUE};
 use crate::engine::outcomes::{OutcomeTable, ReferralTargets, TooLarge};
 use crate::engine::serialise::Diagram;
@@ -258,57 +258,39 @@ fn coverage(manager: &mut Manager, places: &Places, service: &Service) -> NodeId
     let Some(q) = places.question else {
         return TRUE;
     };
-    let values: BTreeSet<ValueIx> = match &service.localities {
-        Coverage::Anywhere(_) => places.of_locality.values().copied().collect(),
-        Coverage::Listed(ids) => ids
-            .iter()
-            .flat_map(|id| places.values(&id.value))
-            .collect(),
-    };
+    let values: BTreeSet<ValueIx> = places
+        .directory
+        .covered(service)
+        .into_iter()
+        .filter_map(|i| places.values.get(i).copied().flatten())
+        .collect();
     manager.var_in(q, &values)
 }
 
-/// The locality question's value for each locality and group the directory names,
+/// The directory's localities by id, and the locality question's value for each,
 /// looked up once rather than searched for each of thousands of services.
 struct Places<'a> {
     question: Option<QuestionIx>,
-    of_locality: HashMap<&'a str, ValueIx>,
-    of_group: HashMap<&'a str, Vec<ValueIx>>,
+    directory: directory::Places<'a>,
+    /// By locality index in the directory.
+    values: Vec<Option<ValueIx>>,
 }
 
 impl<'a> Places<'a> {
     fn new(rules: &RuleSet, directory: &'a Directory) -> Places<'a> {
         let question = rules.question_of_kind(|k| k == DomainKind::Locality);
-        let domain = question.and_then(|q| rules.questions.get(q)).map(|q| &q.domain);
-        let of_locality: HashMap<&str, ValueIx> = directory
+        let domain = question
+            .and_then(|q| rules.questions.get(q))
+            .map(|q| &q.domain);
+        let values = directory
             .localities
             .iter()
-            .filter_map(|l| {
-                let id = l.id.value.as_str();
-                Some((id, domain?.index_of(id)?))
-            })
+            .map(|l| domain?.index_of(&l.id.value))
             .collect();
-        let mut of_group: HashMap<&str, Vec<ValueIx>> = HashMap::new();
-        for l in &directory.localities {
-            let Some(&v) = of_locality.get(l.id.value.as_str()) else {
-                continue;
-            };
-            for g in &l.groups {
-                of_group.entry(g.value.as_str()).or_default().push(v);
-            }
-        }
         Places {
             question,
-            of_locality,
-            of_group,
-        }
-    }
-
-    /// The values of a locality, or of a group's localities.
-    fn values(&self, id: &str) -> Vec<ValueIx> {
-        match self.of_locality.get(id) {
-            Some(&v) => vec![v],
-            None => self.of_group.get(id).cloned().unwrap_or_default(),
+            directory: directory.places(),
+            values,
         }
     }
 }

@@ -18,7 +18,7 @@ use super::evaluate::common;
 use super::fixtures::*;
 use super::outcomes::{ReferralTargets, situation_outcome};
 use super::*;
-use crate::directory::model::{Client, Directory, RiskLevel, Service};
+use crate::directory::model::{Client, Coverage, Directory, RiskLevel, Service};
 use crate::rules::model::{Condition, DomainKind, Eligibility, Question, RuleSet, Target, Urgency};
 
 // ---- The reference semantics, one situation at a time. ----
@@ -49,8 +49,15 @@ pub(crate) fn eligible(
 ) -> bool {
     eligible_anywhere(rules, svc, as_of, s)
         && answer_id(rules, DomainKind::Locality, s).is_none_or(|id| {
-            let i = dir.locality_index(id).unwrap();
-            dir.covered_localities(svc).contains(&i)
+            // Read from the YAML's words, not from `Directory::places`, which the
+            // compiler uses.
+            let locality = &dir.localities[dir.locality_index(id).unwrap()];
+            match &svc.localities {
+                Coverage::Anywhere(_) => true,
+                Coverage::Listed(ids) => ids
+                    .iter()
+                    .any(|c| c.value == id || locality.groups.iter().any(|g| g.value == c.value)),
+            }
         })
 }
 

@@ -572,8 +572,9 @@ impl Site<'_> {
         let directory = self.directory();
         // Each service's coverage is worked out once, not once per locality.
         let mut covering: Vec<Vec<ServiceItem>> = vec![Vec::new(); directory.localities.len()];
+        let places = directory.places();
         for service in &directory.services {
-            for i in directory.covered_localities(service) {
+            for i in places.covered(service) {
                 if let Some(items) = covering.get_mut(i) {
                     items.push(ServiceItem::new(service));
                 }

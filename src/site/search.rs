@@ -49,6 +49,7 @@ pub struct SearchEntry {
 impl SearchIndex {
     /// `page` gives each service's page path, relative to the site root.
     pub fn new(directory: &Directory, page: impl Fn(&str) -> String) -> SearchIndex {
+        let places = directory.places();
         let services = directory
             .services
             .iter()
@@ -69,7 +70,7 @@ impl SearchIndex {
                     .collect(),
                 l: match service.localities {
                     Coverage::Anywhere(_) => None,
-                    Coverage::Listed(_) => Some(directory.covered_localities(service)),
+                    Coverage::Listed(_) => Some(places.covered(service)),
                 },
             })
             .collect();
