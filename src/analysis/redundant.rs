@@ -6,9 +6,10 @@
 //! applies, and through a category wherever it applies and the service takes the
 //! person; within the situations where the pathway applies, "another pathway refers
 //! to it" is "at least two do". So for each service (or group of services with the same
-//! categories) and urgency, two diagrams are folded once - where at least one, and
-//! where at least two, of its referrers apply - and each pathway is then a handful of
-//! intersection tests, stopping at its first uncovered service.
+//! categories) and urgency, where at least one and where at least two of its referrers
+//! apply is built once (one diagram counting to two), and each pathway is then a
+//! handful of node-free coverage questions: asked for every pathway first, then
+//! answered on every core, each pathway's stopping at its first uncovered service.
 
 use std::collections::{BTreeMap, BTreeSet};
 
