@@ -99,6 +99,8 @@ struct Cover {
     by_category: Vec<BTreeMap<String, Vec<PathwayIx>>>,
     groups: Vec<Group>,
     group_of: BTreeMap<ServiceIx, usize>,
+    /// Category -> the groups whose services belong to it.
+    groups_of: BTreeMap<String, Vec<usize>>,
     direct_counts: BTreeMap<(ServiceIx, usize), Counts>,
     category_counts: BTreeMap<(String, usize), Counts>,
     negations: BTreeMap<NodeId, NodeId>,
@@ -143,12 +145,19 @@ impl Cover {
             .flat_map(|m| m.keys())
             .collect();
         let (groups, group_of) = groups(compiled, &referred);
+        let mut groups_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (g, group) in groups.iter().enumerate() {
+            for c in &group.categories {
+                groups_of.entry(c.clone()).or_default().push(g);
+            }
+        }
         Cover {
             targets,
             direct,
             by_category,
             groups,
             group_of,
+            groups_of,
             direct_counts: BTreeMap::new(),
             category_counts: BTreeMap::new(),
             negations: BTreeMap::new(),
@@ -192,6 +201,7 @@ impl Cover {
                 .into_iter()
                 .flatten()
                 .flat_map(|c| self.groups_of_category(c))
+                .copied()
                 .collect()
         };
         let above = self.targets(level + 1, p);
@@ -250,12 +260,11 @@ impl Cover {
             return done;
         }
         let named = self.named_in_group(level, g);
-        let unnamed = self.eligible_except(compiled, g, named);
-        let mut needs = vec![unnamed];
-        for s in self.named_in_group(level, g) {
-            let named = self.direct_counts(compiled, level, s).one;
+        let mut needs = vec![self.eligible_except(compiled, g, named.clone())];
+        for s in named {
+            let named_here = self.direct_counts(compiled, level, s).one;
             let eligible = compiled.eligible(s).unwrap_or(FALSE);
-            let unnamed_here = self.not(compiled, named);
+            let unnamed_here = self.not(compiled, named_here);
             needs.push(compiled.manager_mut().and(eligible, unnamed_here));
         }
         let union = compiled.manager_mut().or_any(needs);
@@ -263,14 +272,8 @@ impl Cover {
         union
     }
 
-    fn groups_of_category(&self, category: &str) -> Vec<usize> {
-        (0..self.groups.len())
-            .filter(|&g| {
-                self.groups
-                    .get(g)
-                    .is_some_and(|gr| gr.categories.iter().any(|c| c == category))
-            })
-            .collect()
+    fn groups_of_category(&self, category: &str) -> &[usize] {
+        self.groups_of.get(category).map_or(&[], Vec::as_slice)
     }
 
     /// Where, among the situations where pathway `p` applies, another pathway refers
