@@ -276,6 +276,11 @@ pub struct Places<'a> {
 }
 
 impl Places<'_> {
+    /// The index of the locality with this id.
+    pub fn locality(&self, id: &str) -> Option<usize> {
+        self.locality.get(id).copied()
+    }
+
     /// Indices of the localities a service covers, in locality order.
     pub fn covered(&self, service: &Service) -> Vec<usize> {
         match &service.localities {

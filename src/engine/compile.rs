@@ -279,17 +279,18 @@ struct Places<'a> {
 impl<'a> Places<'a> {
     fn new(rules: &RuleSet, directory: &'a Directory) -> Places<'a> {
         let question = rules.question_of_kind(|k| k == DomainKind::Locality);
-        let domain = question
-            .and_then(|q| rules.questions.get(q))
-            .map(|q| &q.domain);
-        let values = directory
-            .localities
-            .iter()
-            .map(|l| domain?.index_of(&l.id.value))
-            .collect();
+        let places = directory.places();
+        let mut values = vec![None; directory.localities.len()];
+        let domain = question.and_then(|q| rules.questions.get(q));
+        for (v, value) in (0..).zip(domain.map_or(&[][..], |q| &q.domain.values)) {
+            let slot = places.locality(&value.id).and_then(|i| values.get_mut(i));
+            if let Some(slot @ None) = slot {
+                *slot = Some(v);
+            }
+        }
         Places {
             question,
-            directory: directory.places(),
+            directory: places,
             values,
         }
     }
