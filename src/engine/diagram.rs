@@ -67,7 +67,7 @@ pub struct Coverage([NodeId; 2 + COVERS]);
 /// How many covers a [`Coverage`] holds before joining the rest into one.
 pub const COVERS: usize = 6;
 
-/// For [`Manager::covers`]: whether the first two diagrams surely hold somewhere none
+/// For [`Manager::is_covered`]: whether the first two diagrams surely hold somewhere none
 /// of the others does, surely do not, or it is not yet known.
 fn uncovered(nodes: [NodeId; 2 + COVERS]) -> Option<bool> {
     let ([a, b], cover) = nodes.split_at(2) else {
@@ -513,23 +513,9 @@ impl Manager {
         })
     }
 
-    /// Whether `g` holds wherever boolean diagram `f` does. Builds no node.
-    pub fn implies(&self, f: NodeId, g: NodeId) -> bool {
-        let mut nodes = [FALSE; 2 + COVERS];
-        for (slot, node) in nodes.iter_mut().zip([f, TRUE, g]) {
-            *slot = node;
-        }
-        self.is_covered(&Coverage(nodes))
-    }
-
-    /// Whether, wherever both boolean diagrams of `within` hold, one of `cover` does.
-    pub fn covers(&mut self, within: [NodeId; 2], cover: &[NodeId]) -> bool {
-        let question = self.coverage(within, cover);
-        self.is_covered(&question)
-    }
-
-    /// The question [`Manager::covers`] asks, ready for [`Manager::is_covered`]:
-    /// covers past [`COVERS`] are joined into the last (the only nodes it builds).
+    /// Whether, wherever both boolean diagrams of `within` hold, one of `cover` does,
+    /// as a question for [`Manager::is_covered`]: covers past [`COVERS`] are joined
+    /// into the last (the only nodes it builds).
     pub fn coverage(&mut self, within: [NodeId; 2], cover: &[NodeId]) -> Coverage {
         let (direct, rest) = cover.split_at(cover.len().min(COVERS - 1));
         let joined = self.or_any(rest.iter().copied());
@@ -1033,6 +1019,17 @@ pub(crate) mod tests {
         all
     }
 
+    /// Whether, wherever both of `within` hold, one of `cover` does.
+    fn covers(m: &mut Manager, within: [NodeId; 2], cover: &[NodeId]) -> bool {
+        let question = m.coverage(within, cover);
+        m.is_covered(&question)
+    }
+
+    /// Whether `g` holds wherever `f` does.
+    fn implies(m: &mut Manager, f: NodeId, g: NodeId) -> bool {
+        covers(m, [f, TRUE], &[g])
+    }
+
     pub(crate) fn value_at(m: &Manager, f: NodeId, situation: &[ValueIx]) -> u32 {
         let mut id = f;
         while let Some(q) = m.question_of(id) {
@@ -1080,12 +1077,12 @@ pub(crate) mod tests {
                     let covered = all.iter().all(|s| {
                         !(holds(f, s) && holds(g, s)) || holds(h, s) || holds(f, s) && !holds(f, s)
                     });
-                    assert_eq!(m.covers([f, g], &[h]), covered, "covers {f} {g} {h}");
+                    assert_eq!(covers(&mut m, [f, g], &[h]), covered, "covers {f} {g} {h}");
                 }
                 let both = all.iter().any(|s| holds(f, s) && holds(g, s));
                 assert_eq!(m.intersects(f, g), both, "intersects {f} {g}");
                 let implied = all.iter().all(|s| !holds(f, s) || holds(g, s));
-                assert_eq!(m.implies(f, g), implied, "implies {f} {g}");
+                assert_eq!(implies(&mut m, f, g), implied, "implies {f} {g}");
             }
         }
     }
@@ -1120,10 +1117,11 @@ pub(crate) mod tests {
         let each: Vec<NodeId> = (0..4).map(|v| m.var_in(2, &set(&[v]))).collect();
         let many: Vec<NodeId> = each.iter().chain(&each).chain(&each).copied().collect();
         assert!(many.len() > COVERS);
-        assert!(m.covers([TRUE, TRUE], &many));
-        assert!(!m.covers([TRUE, TRUE], &many[..3]));
+        assert!(covers(&mut m, [TRUE, TRUE], &many));
+        assert!(!covers(&mut m, [TRUE, TRUE], &many[..3]));
         let last = each[3];
-        assert!(m.covers(
+        assert!(covers(
+            &mut m,
             [last, TRUE],
             &[FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, last]
         ));
