@@ -235,7 +235,11 @@ fn random_questions(d: &mut Draw, directory: &Directory) -> Vec<Question> {
                 2 => risk(&id),
                 3 => locality(&id, directory),
                 4 => number(&id, DomainKind::Age, 15, 16 + d.below(3) as i64),
-                _ => number(&id, DomainKind::Number { min: 0, max: 2 }, 0, 2),
+                // Sometimes wide enough for the diagrams' stretches of answers.
+                _ => {
+                    let max = if d.chance(3) { 17 } else { 2 };
+                    number(&id, DomainKind::Number { min: 0, max }, 0, max)
+                }
             }
         })
         .collect()

@@ -20,7 +20,9 @@
 //!
 //! Storage is flat, for national-scale diagrams of millions of nodes: a node is a
 //! (question, offset) pair, all children live in one arena, and the unique table maps
-//! a hash of a node's content to node ids rather than holding copies of it.
+//! a hash of a node's content to node ids rather than holding copies of it. A node of
+//! a wide question (hundreds of localities) also keeps, after its children, the
+//! answers at which they change, so operations visit each stretch of answers once.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -66,6 +68,12 @@ pub struct Coverage([NodeId; 2 + COVERS]);
 
 /// How many covers a [`Coverage`] holds before joining the rest into one.
 pub const COVERS: usize = 6;
+
+/// A question with at least this many answers is wide: its nodes also record where
+/// their children change, so operations take each stretch of answers leading to the
+/// same children once (a locality question has hundreds of answers, in a few dozen
+/// districts; an age question a hundred, in a few bands).
+const WIDE: u32 = 16;
 
 /// For [`Manager::is_covered`]: whether the first two diagrams surely hold somewhere none
 /// of the others does, surely do not, or it is not yet known.
@@ -333,7 +341,10 @@ impl Manager {
                 .copied()
                 .unwrap_or(NONE);
         }
-        if self.bytes() + self.beside + content.len() * 4 > self.budget {
+        let wide = question != LEAF && self.domain_size(question as usize) >= WIDE;
+        // A wide node's changes take at most one word per child, and their count.
+        let changes = if wide { content.len() + 1 } else { 0 };
+        if self.bytes() + self.beside + (content.len() + changes) * 4 > self.budget {
             self.exhausted = true;
             return FALSE;
         }
@@ -343,12 +354,33 @@ impl Manager {
         } else {
             let start = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
             self.arena.extend_from_slice(content);
+            if wide {
+                self.record_changes(content);
+            }
             start
         };
         self.nodes.push((question, slot));
         self.same_hash
             .push(self.unique.insert(hash, id).unwrap_or(NONE));
         id
+    }
+
+    /// Appends the count and the answers at which `children` change (see
+    /// [`Manager::changes`]).
+    fn record_changes(&mut self, children: &[NodeId]) {
+        let count_at = self.arena.len();
+        self.arena.push(0);
+        let mut previous = None;
+        for (v, &child) in (0..).zip(children) {
+            if previous != Some(child) {
+                self.arena.push(v);
+                previous = Some(child);
+            }
+        }
+        let count = u32::try_from(self.arena.len() - count_at - 1).unwrap_or(0);
+        if let Some(slot) = self.arena.get_mut(count_at) {
+            *slot = count;
+        }
     }
 
     fn has_content(&self, id: NodeId, question: u32, content: &[u32]) -> bool {
@@ -552,6 +584,9 @@ impl Manager {
         let Some(question) = nodes.iter().map(|&n| self.level(n)).min() else {
             return false;
         };
+        if self.domain_size(question) >= WIDE {
+            return self.exists_wide(nodes, question, refuted, decide);
+        }
         // The children of the nodes that test this question, looked up once; the
         // others stay as they are whatever the answer.
         let children = nodes.map(|n| match self.get(n) {
@@ -581,6 +616,58 @@ impl Manager {
             refuted.insert(nodes);
         }
         found
+    }
+
+    /// [`Manager::exists`] on a wide question: each stretch of answers over which
+    /// none of the nodes changes child is searched once.
+    fn exists_wide<const N: usize>(
+        &self,
+        nodes: [NodeId; N],
+        question: QuestionIx,
+        refuted: &mut FastSet<[NodeId; N]>,
+        decide: &impl Fn([NodeId; N]) -> Option<bool>,
+    ) -> bool {
+        let found = self.stretches(&nodes, question).into_iter().any(|v| {
+            let next = nodes.map(|n| self.cofactor(n, question, v));
+            self.exists(next, refuted, decide)
+        });
+        if !found {
+            refuted.insert(nodes);
+        }
+        found
+    }
+
+    /// Where the stretches of a wide question's answers start over which none of
+    /// `nodes` changes child (the nodes that test a later question never do).
+    fn stretches(&self, nodes: &[NodeId], question: QuestionIx) -> Vec<ValueIx> {
+        let mut starts: Vec<ValueIx> = nodes
+            .iter()
+            .filter(|&&n| self.question_of(n) == Some(question))
+            .flat_map(|&n| self.changes(n))
+            .copied()
+            .collect();
+        starts.sort_unstable();
+        starts.dedup();
+        starts
+    }
+
+    /// The answers at which a wide node's child differs from the previous answer's
+    /// (the first answer included), stored after its children; none for other nodes.
+    fn changes(&self, id: NodeId) -> &[ValueIx] {
+        let Some(&(question, start)) = self.nodes.get(id as usize) else {
+            return &[];
+        };
+        let domain = self.domain_size(question as usize);
+        if question == LEAF || domain < WIDE {
+            return &[];
+        }
+        let count_at = start as usize + domain as usize;
+        let Some(&count) = self.arena.get(count_at) else {
+            return &[];
+        };
+        self.arena
+            .get(count_at + 1..count_at + 1 + count as usize)
+            .unwrap_or_default()
     }
 
     /// Both leaves combined, when both are leaves.
@@ -621,12 +708,20 @@ impl Manager {
             Some(decided) => decided,
             None => {
                 let question = self.level(f).min(self.level(g));
-                let children = (0..self.domain_size(question))
-                    .map(|v| {
-                        let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
-                        self.apply_rec(a, b, memo, op)
-                    })
-                    .collect();
+                let domain = self.domain_size(question);
+                let starts = if domain >= WIDE {
+                    self.stretches(&[f, g], question)
+                } else {
+                    (0..domain).collect()
+                };
+                // Each stretch's child, repeated over the answers it covers.
+                let mut children = Vec::with_capacity(domain as usize);
+                for (i, &v) in starts.iter().enumerate() {
+                    let end = starts.get(i + 1).copied().unwrap_or(domain);
+                    let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
+                    let child = self.apply_rec(a, b, memo, op);
+                    children.extend((v..end).map(|_| child));
+                }
                 self.node(question, children)
             }
         };
@@ -1083,6 +1178,39 @@ pub(crate) mod tests {
                 assert_eq!(m.intersects(f, g), both, "intersects {f} {g}");
                 let implied = all.iter().all(|s| !holds(f, s) || holds(g, s));
                 assert_eq!(implies(&mut m, f, g), implied, "implies {f} {g}");
+            }
+        }
+    }
+
+    /// Operations on a wide question, which take stretches of answers at once,
+    /// agree with every situation.
+    #[test]
+    fn wide_questions_agree_with_every_situation() {
+        let mut m = Manager::new(vec![2, WIDE + 3, 3]);
+        let mut fs = vec![FALSE, TRUE];
+        for (i, values) in [&[0, 1, 2][..], &[5, 6, 7, 8, 18], &[3], &[0, 18]]
+            .iter()
+            .enumerate()
+        {
+            let wide = m.var_in(1, &set(values));
+            let (question, value) = if i % 2 == 0 { (0, 1) } else { (2, 0) };
+            let other = m.var_in(question, &set(&[value]));
+            fs.extend([wide, m.and(wide, other), m.or(wide, other)]);
+        }
+        let all = situations(&m);
+        let reference = m.clone();
+        let holds = |f: NodeId, s: &[ValueIx]| value_at(&reference, f, s) != 0;
+        for &f in &fs {
+            for &g in &fs {
+                let both = all.iter().any(|s| holds(f, s) && holds(g, s));
+                assert_eq!(m.intersects(f, g), both, "intersects {f} {g}");
+                let covered = all.iter().all(|s| !holds(f, s) || holds(g, s));
+                assert_eq!(covers(&mut m, [f, TRUE], &[g]), covered, "covers {f} {g}");
+                let (and, or) = (m.and(f, g), m.or(f, g));
+                for s in &all {
+                    assert_eq!(value_at(&m, and, s) != 0, holds(f, s) && holds(g, s));
+                    assert_eq!(value_at(&m, or, s) != 0, holds(f, s) || holds(g, s));
+                }
             }
         }
     }
