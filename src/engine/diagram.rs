@@ -48,6 +48,28 @@ pub enum Node<'a> {
     },
 }
 
+/// The union of two ascending lists, ascending and without repeats.
+fn merged(a: &[ValueIx], b: &[ValueIx]) -> Vec<ValueIx> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if x < y => a.next(),
+            (Some(&&x), Some(&&y)) if y < x => b.next(),
+            (Some(_), Some(_)) => {
+                b.next();
+                a.next()
+            }
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(&v) => out.push(v),
+            None => return out,
+        }
+    }
+}
+
 /// Marks a leaf in [`Manager::nodes`].
 const LEAF: u32 = u32::MAX;
 /// The end of a chain of nodes with the same hash.
@@ -640,15 +662,15 @@ impl Manager {
     /// Where the stretches of a wide question's answers start over which none of
     /// `nodes` changes child (the nodes that test a later question never do).
     fn stretches(&self, nodes: &[NodeId], question: QuestionIx) -> Vec<ValueIx> {
-        let mut starts: Vec<ValueIx> = nodes
+        let mut testing = nodes
             .iter()
             .filter(|&&n| self.question_of(n) == Some(question))
-            .flat_map(|&n| self.changes(n))
-            .copied()
-            .collect();
-        starts.sort_unstable();
-        starts.dedup();
-        starts
+            .map(|&n| self.changes(n));
+        let Some(first) = testing.next() else {
+            return vec![0];
+        };
+        // Usually one or two nodes test the question: merged, not sorted.
+        testing.fold(first.to_vec(), |starts, more| merged(&starts, more))
     }
 
     /// The answers at which a wide node's child differs from the previous answer's
