@@ -167,7 +167,14 @@ impl Loader<'_> {
 
     /// Reads a file into `sources`; reports unreadable, oversized and non-UTF-8 files.
     fn read(&mut self, relative: &str) -> Option<FileId> {
-        let bytes = match read_limited(&self.root.join(relative), MAX_FILE_BYTES) {
+        let read = read_limited(&self.root.join(relative), MAX_FILE_BYTES);
+        self.accept(relative, read)
+    }
+
+    /// A file's bytes, as read, into `sources`; reports why it could not be read, or
+    /// that it is not UTF-8.
+    fn accept(&mut self, relative: &str, read: Result<Vec<u8>, Unread>) -> Option<FileId> {
+        let bytes = match read {
             Ok(bytes) => bytes,
             Err(Unread::TooLarge) => {
                 let file = self.sources.add(relative, "");
@@ -274,31 +281,33 @@ impl Loader<'_> {
             );
             return Vec::new();
         }
-        let mut read = Vec::new();
+        let mut named = Vec::new();
         for (name, is_dir) in entries {
             let relative = format!("{folder}/{name}");
             match name.strip_suffix(".yaml").filter(|_| !is_dir) {
-                Some(id) => {
-                    read.extend(self.read(&relative).map(|f| (id.to_string(), relative, f)))
-                }
+                Some(id) => named.push((id.to_string(), relative)),
                 None => self.unexpected_service_file(&relative, &name, is_dir),
             }
         }
-        // Parsing is most of loading a national directory, and each file parses on
-        // its own: on every core, then checked in order.
+        // Reading and parsing 10,000 files is most of loading a national directory,
+        // and each file is read and parsed on its own: on every core, then taken in
+        // order.
+        let root = self.root;
+        let Ok(contents) = map_in_order(&named, |(_, relative)| {
+            read_limited(&root.join(relative), MAX_FILE_BYTES)
+        }) else {
+            self.diagnostics.push(crashed());
+            return Vec::new();
+        };
+        let mut read = Vec::new();
+        for ((id, relative), content) in named.into_iter().zip(contents) {
+            read.extend(self.accept(&relative, content).map(|f| (id, relative, f)));
+        }
         let sources: &Sources = self.sources;
         let Ok(parsed) = map_in_order(&read, |(_, _, file)| {
             yaml::parse::<raw::Service>(sources, *file)
         }) else {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "load-crashed",
-                    "reading the service files stopped unexpectedly",
-                )
-                .help(
-                    "this is a bug in pathways; please report it with the directory that shows it",
-                ),
-            );
+            self.diagnostics.push(crashed());
             return Vec::new();
         };
         let mut services = Vec::new();
@@ -398,6 +407,15 @@ pub(crate) fn at_most_per_file(diagnostics: Vec<Diagnostic>, sources: &Sources) 
 pub(crate) enum Unread {
     TooLarge,
     Io(std::io::Error),
+}
+
+/// A worker reading the service files stopped (a bug: reading and parsing never panic).
+fn crashed() -> Diagnostic {
+    Diagnostic::error(
+        "load-crashed",
+        "reading the service files stopped unexpectedly",
+    )
+    .help("this is a bug in pathways; please report it with the directory that shows it")
 }
 
 /// Reads a regular file of at most `max` bytes. Reading stops after `max + 1` bytes, so a
