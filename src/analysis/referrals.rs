@@ -74,7 +74,7 @@ fn ineligible(
             let Some(service) = words.directory.service(id) else {
                 continue;
             };
-            let Some(s) = compiled.services().iter().position(|x| x == id) else {
+            let Ok(s) = compiled.services().binary_search(id) else {
                 continue;
             };
             if service.is_open_on(compiled.as_of()) {
@@ -257,10 +257,11 @@ fn uncovered<'a>(
     category: &str,
     places: &BTreeSet<ValueIx>,
 ) -> Vec<&'a str> {
-    let covered: BTreeSet<usize> = directory
-        .services
+    let covered: BTreeSet<usize> = compiled
+        .category_members(category)
         .iter()
-        .filter(|s| s.in_category(category) && s.is_open_on(compiled.as_of()))
+        .filter(|&&s| compiled.is_open(s))
+        .filter_map(|&s| directory.services.get(s))
         .flat_map(|s| index.covered(s))
         .collect();
     places
