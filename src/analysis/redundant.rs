@@ -46,14 +46,30 @@ pub fn redundant(compiled: &mut Compiled, reach: &Reach) -> Vec<Diagnostic> {
         .map(|&p| cover.questions(compiled, p))
         .collect();
     let verdicts = answer(compiled.manager(), &questions, SHARED_FROM);
-    let mut found = Vec::new();
-    for (&p, redundant) in candidates.iter().zip(verdicts) {
-        if redundant {
-            let covering = cover.covering(compiled, p);
-            found.push(redundant_pathway(&rules, p, &covering));
+    let redundant: Vec<PathwayIx> = candidates
+        .iter()
+        .zip(verdicts)
+        .filter_map(|(&p, redundant)| redundant.then_some(p))
+        .collect();
+    // Naming the covering pathways only reads, once the groups' unions are built.
+    for &p in &redundant {
+        for g in cover.groups_referred(p) {
+            cover.eligible_except(compiled, g, Vec::new());
         }
     }
-    found
+    let (cover, compiled) = (&cover, &*compiled);
+    let covering = |&p: &PathwayIx| cover.covering(compiled, p);
+    let named = if redundant.len() * rules.pathways.len() < SHARED_FROM {
+        redundant.iter().map(covering).collect()
+    } else {
+        map_in_order(&redundant, covering)
+            .unwrap_or_else(|Crashed| redundant.iter().map(covering).collect())
+    };
+    redundant
+        .iter()
+        .zip(named)
+        .map(|(&p, covering)| redundant_pathway(&rules, p, &covering))
+        .collect()
 }
 
 /// For each pathway's questions, whether every one is covered; on every core when
@@ -350,7 +366,8 @@ impl Cover {
     /// The first of the other pathways that refer to one of the same services as
     /// `p`, in some situation where both apply (the ones that make it redundant), up
     /// to [`NAMED`] and one more (to know there are others).
-    fn covering(&mut self, compiled: &mut Compiled, p: PathwayIx) -> Vec<PathwayIx> {
+    fn covering(&self, compiled: &Compiled, p: PathwayIx) -> Vec<PathwayIx> {
+        let m = compiled.manager();
         let applies = compiled.pathway_condition(p).unwrap_or(FALSE);
         let count = self.targets.first().map_or(0, Vec::len);
         (0..count)
@@ -359,21 +376,31 @@ impl Cover {
                 let Some(condition) = compiled.pathway_condition(q) else {
                     return false;
                 };
-                if !compiled.manager().intersects(applies, condition) {
-                    return false;
-                }
-                let places = self.shared_places(compiled, p, q);
-                compiled.manager().meet([applies, condition, places])
+                m.intersects(applies, condition)
+                    && self
+                        .shared_places(compiled, p, q)
+                        .into_iter()
+                        .any(|place| m.meet([applies, condition, place]))
             })
             .take(NAMED + 1)
             .collect()
     }
 
+    /// The groups of the categories the pathway refers to, at any urgency.
+    fn groups_referred(&self, p: PathwayIx) -> BTreeSet<usize> {
+        self.targets(0, p)
+            .into_iter()
+            .flat_map(|t| &t.categories)
+            .flat_map(|c| self.groups_of_category(c))
+            .copied()
+            .collect()
+    }
+
     /// Where some service that both pathways refer to (at any urgency) takes the
-    /// person: everywhere when both name it.
-    fn shared_places(&mut self, compiled: &mut Compiled, p: PathwayIx, q: PathwayIx) -> NodeId {
+    /// person, as diagrams to take together: everywhere when both name it.
+    fn shared_places(&self, compiled: &Compiled, p: PathwayIx, q: PathwayIx) -> Vec<NodeId> {
         let (Some(mine), Some(theirs)) = (self.targets(0, p), self.targets(0, q)) else {
-            return FALSE;
+            return Vec::new();
         };
         if mine
             .services
@@ -381,7 +408,7 @@ impl Cover {
             .next()
             .is_some()
         {
-            return TRUE;
+            return vec![TRUE];
         }
         let through = |named: &Targets, other: &Targets| -> Vec<ServiceIx> {
             named
@@ -398,23 +425,16 @@ impl Cover {
         };
         let mut services = through(mine, theirs);
         services.extend(through(theirs, mine));
-        let groups: Vec<usize> = (0..self.groups.len())
-            .filter(|&g| {
-                self.groups.get(g).is_some_and(|group| {
-                    let has =
-                        |t: &Targets| group.categories.iter().any(|c| t.categories.contains(c));
-                    has(mine) && has(theirs)
-                })
-            })
-            .collect();
-        let mut places: Vec<NodeId> = services
+        let theirs_too = self.groups_referred(q);
+        let groups = self
+            .groups_referred(p)
+            .into_iter()
+            .filter(|g| theirs_too.contains(g));
+        services
             .iter()
             .filter_map(|&s| compiled.eligible(s))
-            .collect();
-        for g in groups {
-            places.push(self.eligible_except(compiled, g, Vec::new()));
-        }
-        compiled.manager_mut().or_any(places)
+            .chain(groups.filter_map(|g| self.eligible_except.get(&(g, Vec::new())).copied()))
+            .collect()
     }
 
     /// Where one of the group's services other than `except` takes the person
