@@ -59,6 +59,7 @@ pub fn redundant(compiled: &mut Compiled, reach: &Reach) -> Vec<Diagnostic> {
     }
     let (cover, compiled) = (&cover, &*compiled);
     let covering = |&p: &PathwayIx| cover.covering(compiled, p);
+    // Each redundant pathway may look at every other: as many questions at most.
     let named = if redundant.len() * rules.pathways.len() < SHARED_FROM {
         redundant.iter().map(covering).collect()
     } else {

@@ -48,28 +48,6 @@ pub enum Node<'a> {
     },
 }
 
-/// The union of two ascending lists, ascending and without repeats.
-fn merged(a: &[ValueIx], b: &[ValueIx]) -> Vec<ValueIx> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(&&x), Some(&&y)) if x < y => a.next(),
-            (Some(&&x), Some(&&y)) if y < x => b.next(),
-            (Some(_), Some(_)) => {
-                b.next();
-                a.next()
-            }
-            (Some(_), None) => a.next(),
-            (None, _) => b.next(),
-        };
-        match next {
-            Some(&v) => out.push(v),
-            None => return out,
-        }
-    }
-}
-
 /// Marks a leaf in [`Manager::nodes`].
 const LEAF: u32 = u32::MAX;
 /// The end of a chain of nodes with the same hash.
@@ -1100,6 +1078,28 @@ impl<P: Fn(u32) -> bool> Iterator for Cubes<'_, P> {
             if let Some(cube) = self.enter(child) {
                 return Some(cube);
             }
+        }
+    }
+}
+
+/// The union of two ascending lists, ascending and without repeats.
+fn merged(a: &[ValueIx], b: &[ValueIx]) -> Vec<ValueIx> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if x < y => a.next(),
+            (Some(&&x), Some(&&y)) if y < x => b.next(),
+            (Some(_), Some(_)) => {
+                b.next();
+                a.next()
+            }
+            (Some(_), None) => a.next(),
+            (None, _) => b.next(),
+        };
+        match next {
+            Some(&v) => out.push(v),
+            None => return out,
         }
     }
 }
