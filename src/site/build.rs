@@ -36,7 +36,7 @@ use crate::site::views::{
     AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, service_page,
 };
 use crate::site::words::{Words, capitalise};
-use crate::site::{SiteSettings, root_for, svg};
+use crate::site::{SiteSettings, Templates, root_for, svg};
 use crate::source::Sources;
 
 /// The result of a build: the site when nothing stood in the way, and every
@@ -134,15 +134,13 @@ pub fn render(
         },
         date,
         settings: &settings,
+        templates: &look.templates,
         files: SiteFiles::new(),
         pages: Vec::new(),
     };
     progress.phase("rendering the pages");
     site.all_pages().map_err(|d| vec![*d])?;
-    let html = render_pages(&look.templates, &settings, &site.pages).map_err(|d| vec![*d])?;
-    for (page, html) in site.pages.iter().zip(html) {
-        site.files.add(&page.path, html).map_err(|d| vec![*d])?;
-    }
+    site.render_queued().map_err(|d| vec![*d])?;
     for (path, bytes) in &look.assets {
         site.files
             .add(&format!("static/{path}"), bytes.clone())
@@ -166,10 +164,16 @@ struct Site<'a> {
     words: Words<'a>,
     date: Date,
     settings: &'a SiteSettings,
+    templates: &'a Templates,
     files: SiteFiles,
-    /// Every page, in the order the site lists them, before rendering.
+    /// Pages queued for rendering, in the order the site lists them.
     pages: Vec<Page>,
 }
+
+/// How many pages are queued before they are rendered together: a page's context
+/// can list hundreds of services, and holding every page's at once took gigabytes
+/// for a site of thousands of result pages.
+const RENDER_BATCH: usize = 512;
 
 /// A question as `_question.html` shows it.
 #[derive(Serialize)]
@@ -197,7 +201,17 @@ impl Site<'_> {
         self.diagram
     }
 
-    /// Queues a page; [`render`] renders the queue once every page is known.
+    /// Renders the queued pages (on every core) into the site's files.
+    fn render_queued(&mut self) -> Rendered {
+        let pages = std::mem::take(&mut self.pages);
+        let html = render_pages(self.templates, self.settings, &pages)?;
+        for (page, html) in pages.iter().zip(html) {
+            self.files.add(&page.path, html)?;
+        }
+        Ok(())
+    }
+
+    /// Queues a page, rendering the queue when it is full.
     fn page(
         &mut self,
         path: &str,
@@ -211,6 +225,9 @@ impl Site<'_> {
             title: title.to_string(),
             context,
         });
+        if self.pages.len() >= RENDER_BATCH {
+            self.render_queued()?;
+        }
         Ok(())
     }
 
