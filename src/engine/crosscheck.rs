@@ -51,7 +51,9 @@ pub(crate) fn eligible(
         && answer_id(rules, DomainKind::Locality, s).is_none_or(|id| {
             // Read from the YAML's words, not from `Directory::places`, which the
             // compiler uses.
-            let locality = &dir.localities[dir.locality_index(id).unwrap()];
+            let locality = &dir.localities[dir
+                .locality_index(id)
+                .expect("the locality question's answers are the directory's localities")];
             match &svc.localities {
                 Coverage::Anywhere(_) => true,
                 Coverage::Listed(ids) => ids
