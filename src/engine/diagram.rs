@@ -709,24 +709,47 @@ impl Manager {
             None => {
                 let question = self.level(f).min(self.level(g));
                 let domain = self.domain_size(question);
-                let starts = if domain >= WIDE {
-                    self.stretches(&[f, g], question)
+                let children = if domain >= WIDE {
+                    self.apply_wide(f, g, question, memo, op)
                 } else {
-                    (0..domain).collect()
+                    (0..domain)
+                        .map(|v| {
+                            let (a, b) =
+                                (self.cofactor(f, question, v), self.cofactor(g, question, v));
+                            self.apply_rec(a, b, memo, op)
+                        })
+                        .collect()
                 };
-                // Each stretch's child, repeated over the answers it covers.
-                let mut children = Vec::with_capacity(domain as usize);
-                for (i, &v) in starts.iter().enumerate() {
-                    let end = starts.get(i + 1).copied().unwrap_or(domain);
-                    let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
-                    let child = self.apply_rec(a, b, memo, op);
-                    children.extend((v..end).map(|_| child));
-                }
                 self.node(question, children)
             }
         };
         memo.insert((f, g), result);
         result
+    }
+
+    /// The children of [`Manager::apply_rec`] on a wide question: each stretch's
+    /// child, found once and repeated over the answers the stretch covers.
+    fn apply_wide<F>(
+        &mut self,
+        f: NodeId,
+        g: NodeId,
+        question: QuestionIx,
+        memo: &mut Memo,
+        op: &mut F,
+    ) -> Vec<NodeId>
+    where
+        F: FnMut(&mut Manager, NodeId, NodeId) -> Option<NodeId>,
+    {
+        let domain = self.domain_size(question);
+        let starts = self.stretches(&[f, g], question);
+        let mut children = Vec::with_capacity(domain as usize);
+        for (i, &v) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(domain);
+            let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
+            let child = self.apply_rec(a, b, memo, op);
+            children.extend((v..end).map(|_| child));
+        }
+        children
     }
 
     /// The same function with every leaf value `v` replaced by `map(v)`.
