@@ -53,7 +53,7 @@ pub fn redundant(compiled: &mut Compiled, reach: &Reach) -> Vec<Diagnostic> {
         .collect();
     // Naming the covering pathways only reads, once the groups' unions are built.
     for &p in &redundant {
-        for g in cover.groups_referred(p) {
+        for g in cover.groups_referred(p).clone() {
             cover.eligible_except(compiled, g, Vec::new());
         }
     }
@@ -118,6 +118,8 @@ struct Cover {
     group_of: BTreeMap<ServiceIx, usize>,
     /// Category -> the groups whose services belong to it.
     groups_of: BTreeMap<String, Vec<usize>>,
+    /// Per pathway: the groups of the categories it refers to, at any urgency.
+    referred_groups: Vec<BTreeSet<usize>>,
     direct_counts: BTreeMap<(ServiceIx, usize), Counts>,
     category_counts: BTreeMap<(String, usize), Counts>,
     negations: BTreeMap<NodeId, NodeId>,
@@ -168,6 +170,18 @@ impl Cover {
                 groups_of.entry(c.clone()).or_default().push(g);
             }
         }
+        let referred_groups = targets
+            .first()
+            .into_iter()
+            .flatten()
+            .map(|t| {
+                t.categories
+                    .iter()
+                    .flat_map(|c| groups_of.get(c).into_iter().flatten())
+                    .copied()
+                    .collect()
+            })
+            .collect();
         Cover {
             targets,
             direct,
@@ -175,6 +189,7 @@ impl Cover {
             groups,
             group_of,
             groups_of,
+            referred_groups,
             direct_counts: BTreeMap::new(),
             category_counts: BTreeMap::new(),
             negations: BTreeMap::new(),
@@ -388,13 +403,9 @@ impl Cover {
     }
 
     /// The groups of the categories the pathway refers to, at any urgency.
-    fn groups_referred(&self, p: PathwayIx) -> BTreeSet<usize> {
-        self.targets(0, p)
-            .into_iter()
-            .flat_map(|t| &t.categories)
-            .flat_map(|c| self.groups_of_category(c))
-            .copied()
-            .collect()
+    fn groups_referred(&self, p: PathwayIx) -> &BTreeSet<usize> {
+        static NONE: BTreeSet<usize> = BTreeSet::new();
+        self.referred_groups.get(p).unwrap_or(&NONE)
     }
 
     /// Where some service that both pathways refer to (at any urgency) takes the
@@ -426,15 +437,13 @@ impl Cover {
         };
         let mut services = through(mine, theirs);
         services.extend(through(theirs, mine));
-        let theirs_too = self.groups_referred(q);
         let groups = self
             .groups_referred(p)
-            .into_iter()
-            .filter(|g| theirs_too.contains(g));
+            .intersection(self.groups_referred(q));
         services
             .iter()
             .filter_map(|&s| compiled.eligible(s))
-            .chain(groups.filter_map(|g| self.eligible_except.get(&(g, Vec::new())).copied()))
+            .chain(groups.filter_map(|&g| self.eligible_except.get(&(g, Vec::new())).copied()))
             .collect()
     }
 
