@@ -177,14 +177,16 @@ fn relax_rec(
     }
     // Copied out of the manager: it is borrowed again to build the result.
     let branch = match m.get(f) {
-        Some(Node::Branch { question, children }) => Some((question, children.to_vec())),
+        Some(Node::Branch { question, children }) => Some((question, children.copied())),
         _ => None,
     };
     let result = match branch {
-        Some((question, children)) if question == q => m.or_any(children),
-        Some((question, children)) if question < q => {
-            let relaxed = children.iter().map(|&c| relax_rec(m, c, q, memo)).collect();
-            m.node(question, relaxed)
+        Some((question, children)) if question == q => m.or_any(children.targets),
+        Some((question, mut children)) if question < q => {
+            for child in &mut children.targets {
+                *child = relax_rec(m, *child, q, memo);
+            }
+            m.rebuild(question, children)
         }
         _ => f,
     };

@@ -308,15 +308,14 @@ fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> BTreeSet<V
         }
         match manager.get(id) {
             Some(Node::Branch { question, children }) if question < locality => {
-                stack.extend(children.iter().copied());
+                stack.extend(children.targets());
             }
             Some(Node::Branch { question, children }) if question == locality => {
                 places.extend(
                     children
-                        .iter()
-                        .zip(0..)
-                        .filter(|(c, _)| **c != FALSE)
-                        .map(|(_, v)| v),
+                        .runs()
+                        .filter(|&(_, c)| c != FALSE)
+                        .flat_map(|(values, _)| values),
                 );
             }
             _ => return all(),

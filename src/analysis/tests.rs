@@ -572,7 +572,7 @@ fn check_witness(words: &Vocabulary, compiled: &Compiled, f: NodeId, all: &[Situ
 fn value_at(compiled: &Compiled, mut id: NodeId, s: &[u32]) -> u32 {
     let m = compiled.manager();
     while let Some(q) = m.question_of(id) {
-        id = m.children(id)[s[q] as usize];
+        id = m.children(id).get(s[q]).unwrap();
     }
     m.leaf_value(id).unwrap()
 }

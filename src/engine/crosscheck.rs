@@ -353,7 +353,7 @@ pub(crate) fn situations(rules: &RuleSet) -> Vec<Vec<u32>> {
 
 fn value_at(m: &Manager, mut id: NodeId, s: &[u32]) -> u32 {
     while let Some(q) = m.question_of(id) {
-        id = m.children(id)[s[q] as usize];
+        id = m.children(id).get(s[q]).unwrap();
     }
     m.leaf_value(id).unwrap()
 }

@@ -21,11 +21,13 @@
 //! Storage is flat, for national-scale diagrams of millions of nodes: a node is a
 //! (question, offset) pair, all children live in one arena, and the unique table maps
 //! a hash of a node's content to node ids rather than holding copies of it. A node of
-//! a wide question (hundreds of localities) also keeps, after its children, the
-//! answers at which they change, so operations visit each stretch of answers once.
+//! a wide question (hundreds of localities) keeps its children as runs of answers
+//! leading to the same child, so it takes a few words rather than hundreds, and
+//! operations visit each run once.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 use crate::rules::model::{QuestionIx, ValueIx};
 
@@ -41,11 +43,150 @@ pub const TRUE: NodeId = 1;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Node<'a> {
     Leaf(u32),
-    /// One child per value of the question, in value order.
     Branch {
         question: QuestionIx,
-        children: &'a [NodeId],
+        children: Children<'a>,
     },
+}
+
+/// A branch's children: one per value of its question, in value order. A wide
+/// question's are kept as runs of values leading to the same child.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Children<'a> {
+    Each(&'a [NodeId]),
+    Runs {
+        /// The first value of each run, ascending from 0.
+        starts: &'a [ValueIx],
+        /// Each run's child.
+        targets: &'a [NodeId],
+        domain: ValueIx,
+    },
+}
+
+impl<'a> Children<'a> {
+    /// The child for `value`; `None` when the question has no such value.
+    pub fn get(&self, value: ValueIx) -> Option<NodeId> {
+        match *self {
+            Children::Each(each) => each.get(value as usize).copied(),
+            Children::Runs {
+                starts,
+                targets,
+                domain,
+            } => {
+                let run = starts.partition_point(|&s| s <= value).checked_sub(1)?;
+                (value < domain).then(|| targets.get(run).copied())?
+            }
+        }
+    }
+
+    /// Each value's child, in value order.
+    pub fn iter(&self) -> impl Iterator<Item = NodeId> + 'a {
+        self.runs()
+            .flat_map(|(values, child)| values.map(move |_| child))
+    }
+
+    /// The values leading to each child, in value order: runs of a wide question,
+    /// each value alone otherwise.
+    pub fn runs(&self) -> ChildRuns<'a> {
+        ChildRuns {
+            children: *self,
+            next: 0,
+        }
+    }
+
+    /// Every child at least once, in the order of its first value (with repeats).
+    pub fn targets(&self) -> &'a [NodeId] {
+        match *self {
+            Children::Each(each) => each,
+            Children::Runs { targets, .. } => targets,
+        }
+    }
+
+    /// The children copied out of the manager, to be mapped while the manager builds
+    /// the new node (see [`Manager::rebuild`]).
+    pub fn copied(&self) -> Copied {
+        let starts = match *self {
+            Children::Each(_) => None,
+            Children::Runs { starts, .. } => Some(starts.to_vec()),
+        };
+        Copied {
+            starts,
+            targets: self.targets().to_vec(),
+        }
+    }
+}
+
+/// The runs of [`Children::runs`].
+pub struct ChildRuns<'a> {
+    children: Children<'a>,
+    next: usize,
+}
+
+impl Iterator for ChildRuns<'_> {
+    type Item = (Range<ValueIx>, NodeId);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let i = self.next;
+        self.next += 1;
+        match self.children {
+            Children::Each(each) => {
+                let value = ValueIx::try_from(i).ok()?;
+                Some((value..value + 1, *each.get(i)?))
+            }
+            Children::Runs {
+                starts,
+                targets,
+                domain,
+            } => {
+                let end = starts.get(i + 1).copied().unwrap_or(domain);
+                Some((*starts.get(i)?..end, *targets.get(i)?))
+            }
+        }
+    }
+}
+
+/// A branch's children outside the manager: see [`Children::copied`].
+#[derive(Clone, Debug)]
+pub struct Copied {
+    /// Where each run starts, for a wide question's; `None` when one per value.
+    starts: Option<Vec<ValueIx>>,
+    /// One child per value, or per run.
+    pub targets: Vec<NodeId>,
+}
+
+/// A node's content as [`Manager::intern`] stores it.
+#[derive(Clone, Copy)]
+enum Content<'a> {
+    Leaf(u32),
+    /// One child per value.
+    Each(&'a [NodeId]),
+    /// A wide question's runs: each one's first value and child.
+    Runs(&'a [(ValueIx, NodeId)]),
+}
+
+impl<'a> Content<'a> {
+    /// How many words it takes: see [`Content::words`].
+    fn len(self) -> usize {
+        match self {
+            Content::Leaf(_) => 1,
+            Content::Each(each) => each.len(),
+            Content::Runs(runs) => 1 + 2 * runs.len(),
+        }
+    }
+
+    /// The words stored for it: a leaf's value; each child; or the number of runs,
+    /// where each starts, and each one's child.
+    fn words(self) -> impl Iterator<Item = u32> + 'a {
+        let (one, each, runs): (Option<u32>, &[NodeId], &[(ValueIx, NodeId)]) = match self {
+            Content::Leaf(value) => (Some(value), &[], &[]),
+            Content::Each(each) => (None, each, &[]),
+            Content::Runs(runs) => (u32::try_from(runs.len()).ok(), &[], runs),
+        };
+        one.into_iter()
+            .chain(each.iter().copied())
+            .chain(runs.iter().map(|&(start, _)| start))
+            .chain(runs.iter().map(|&(_, child)| child))
+    }
 }
 
 /// Marks a leaf in [`Manager::nodes`].
@@ -69,10 +210,11 @@ pub struct Coverage([NodeId; 2 + COVERS]);
 /// How many covers a [`Coverage`] holds before joining the rest into one.
 pub const COVERS: usize = 6;
 
-/// A question with at least this many answers is wide: its nodes also record where
-/// their children change, so operations take each stretch of answers leading to the
-/// same children once (a locality question has hundreds of answers, in a few dozen
-/// districts; an age question a hundred, in a few bands).
+/// A question with at least this many answers is wide: its nodes keep their children
+/// as runs of answers leading to the same child, and operations take each stretch of
+/// answers over which none of their operands changes child once (a locality question
+/// has hundreds of answers, in a few dozen districts; an age question a hundred, in a
+/// few bands).
 const WIDE: u32 = 16;
 
 /// For [`Manager::is_covered`]: whether the first two diagrams surely hold somewhere none
@@ -112,7 +254,8 @@ pub struct Manager {
     /// Per node: its question (or [`LEAF`]) and where its children start in `arena`
     /// (for a leaf, its value). A branch has one child per value of its question.
     nodes: Vec<(u32, u32)>,
-    /// Every branch's children, one after another.
+    /// Every branch's children, one after another: one per value, or for a wide
+    /// question the number of runs, where each starts and each one's child.
     arena: Vec<NodeId>,
     /// The unique table: a hash of a node's content to the last node created with
     /// that hash; `same_hash` chains the others. Keeping only ids (not copies of the
@@ -259,8 +402,18 @@ impl Manager {
             return Some(Node::Leaf(start));
         }
         let question = question as usize;
-        let end = start as usize + self.domain_size(question) as usize;
-        let children = self.arena.get(start as usize..end)?;
+        let domain = self.domain_size(question);
+        let start = start as usize;
+        let children = if domain >= WIDE {
+            let runs = *self.arena.get(start)? as usize;
+            Children::Runs {
+                starts: self.arena.get(start + 1..start + 1 + runs)?,
+                targets: self.arena.get(start + 1 + runs..start + 1 + 2 * runs)?,
+                domain,
+            }
+        } else {
+            Children::Each(self.arena.get(start..start + domain as usize)?)
+        };
         Some(Node::Branch { question, children })
     }
 
@@ -277,15 +430,12 @@ impl Manager {
     /// or answered out of range.
     pub fn leaf_at(&self, mut f: NodeId, answers: &[Option<ValueIx>]) -> Option<u32> {
         loop {
-            let &(question, start) = self.nodes.get(f as usize)?;
-            if question == LEAF {
-                return Some(start);
+            match self.get(f)? {
+                Node::Leaf(value) => return Some(value),
+                Node::Branch { question, children } => {
+                    f = children.get((*answers.get(question)?)?)?;
+                }
             }
-            let answer = (*answers.get(question as usize)?)?;
-            if answer >= self.domain_size(question as usize) {
-                return None;
-            }
-            f = *self.arena.get(start as usize + answer as usize)?;
         }
     }
 
@@ -297,11 +447,11 @@ impl Manager {
         }
     }
 
-    /// The children of a branch (empty for a leaf).
-    pub fn children(&self, id: NodeId) -> &[NodeId] {
+    /// The children of a branch (none for a leaf).
+    pub fn children(&self, id: NodeId) -> Children<'_> {
         match self.get(id) {
             Some(Node::Branch { children, .. }) => children,
-            _ => &[],
+            _ => Children::Each(&[]),
         }
     }
 
@@ -317,18 +467,16 @@ impl Manager {
             Some(Node::Branch {
                 question: q,
                 children,
-            }) if q == question => children.get(value as usize).copied().unwrap_or(FALSE),
+            }) if q == question => children.get(value).unwrap_or(FALSE),
             _ => id,
         }
     }
 
     /// The node with this content: the existing one, or a new one.
-    fn intern(&mut self, question: u32, content: &[u32]) -> NodeId {
+    fn intern(&mut self, question: u32, content: Content<'_>) -> NodeId {
         let mut hasher = FxHasher::default();
         hasher.add(u64::from(question));
-        for &c in content {
-            hasher.add(u64::from(c));
-        }
+        content.words().for_each(|word| hasher.add(u64::from(word)));
         let hash = hasher.finish();
         let mut candidate = self.unique.get(&hash).copied().unwrap_or(NONE);
         while candidate != NONE {
@@ -341,23 +489,18 @@ impl Manager {
                 .copied()
                 .unwrap_or(NONE);
         }
-        let wide = question != LEAF && self.domain_size(question as usize) >= WIDE;
-        // A wide node's changes take at most one word per child, and their count.
-        let changes = if wide { content.len() + 1 } else { 0 };
-        if self.bytes() + self.beside + (content.len() + changes) * 4 > self.budget {
+        if self.bytes() + self.beside + content.len() * 4 > self.budget {
             self.exhausted = true;
             return FALSE;
         }
         let id = NodeId::try_from(self.nodes.len()).unwrap_or(NONE);
-        let slot = if question == LEAF {
-            content.first().copied().unwrap_or(0)
-        } else {
-            let start = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
-            self.arena.extend_from_slice(content);
-            if wide {
-                self.record_changes(content);
+        let slot = match content {
+            Content::Leaf(value) => value,
+            Content::Each(_) | Content::Runs(_) => {
+                let start = u32::try_from(self.arena.len()).unwrap_or(u32::MAX);
+                self.arena.extend(content.words());
+                start
             }
-            start
         };
         self.nodes.push((question, slot));
         self.same_hash
@@ -365,38 +508,39 @@ impl Manager {
         id
     }
 
-    /// Appends the count and the answers at which `children` change (see
-    /// [`Manager::changes`]).
-    fn record_changes(&mut self, children: &[NodeId]) {
-        let count_at = self.arena.len();
-        self.arena.push(0);
-        let mut previous = None;
-        for (v, &child) in (0..).zip(children) {
-            if previous != Some(child) {
-                self.arena.push(v);
-                previous = Some(child);
-            }
-        }
-        let count = u32::try_from(self.arena.len() - count_at - 1).unwrap_or(0);
-        if let Some(slot) = self.arena.get_mut(count_at) {
-            *slot = count;
-        }
-    }
-
-    fn has_content(&self, id: NodeId, question: u32, content: &[u32]) -> bool {
-        match self.get(id) {
-            Some(Node::Leaf(value)) => question == LEAF && content == [value],
-            Some(Node::Branch {
-                question: q,
-                children,
-            }) => q == question as usize && children == content,
-            None => false,
+    fn has_content(&self, id: NodeId, question: u32, content: Content<'_>) -> bool {
+        match (self.get(id), content) {
+            (Some(Node::Leaf(value)), Content::Leaf(wanted)) => value == wanted,
+            (
+                Some(Node::Branch {
+                    question: q,
+                    children,
+                }),
+                _,
+            ) if q == question as usize => match (children, content) {
+                (Children::Each(each), Content::Each(wanted)) => each == wanted,
+                (
+                    Children::Runs {
+                        starts, targets, ..
+                    },
+                    Content::Runs(wanted),
+                ) => {
+                    starts.len() == wanted.len()
+                        && starts
+                            .iter()
+                            .zip(targets)
+                            .map(|(&s, &t)| (s, t))
+                            .eq(wanted.iter().copied())
+                }
+                _ => false,
+            },
+            _ => false,
         }
     }
 
     /// The leaf carrying `value`.
     pub fn leaf(&mut self, value: u32) -> NodeId {
-        self.intern(LEAF, &[value])
+        self.intern(LEAF, Content::Leaf(value))
     }
 
     pub fn constant(&mut self, value: bool) -> NodeId {
@@ -407,6 +551,9 @@ impl Manager {
     /// the same, that child. `children` must have one entry per value, each for a
     /// later question; a question without values has no situations, so gives false.
     pub fn node(&mut self, question: QuestionIx, children: Vec<NodeId>) -> NodeId {
+        if self.domain_size(question) >= WIDE {
+            return self.node_in_runs(question, (0..).zip(children).collect());
+        }
         let Some(&first) = children.first() else {
             return FALSE;
         };
@@ -414,7 +561,43 @@ impl Manager {
             return first;
         }
         let question = u32::try_from(question).unwrap_or(LEAF);
-        self.intern(question, &children)
+        self.intern(question, Content::Each(&children))
+    }
+
+    /// The node testing `question` with these runs (each run's first value, ascending
+    /// from 0, and its child), reduced like [`Manager::node`].
+    fn node_in_runs(&mut self, question: QuestionIx, mut runs: Vec<(ValueIx, NodeId)>) -> NodeId {
+        // Neighbouring runs with the same child are one run.
+        runs.dedup_by_key(|&mut (_, child)| child);
+        let domain = self.domain_size(question);
+        match runs.as_slice() {
+            [] => FALSE,
+            [(_, only)] => *only,
+            _ if domain < WIDE => {
+                let (starts, targets): (Vec<ValueIx>, Vec<NodeId>) = runs.into_iter().unzip();
+                let runs = Children::Runs {
+                    starts: &starts,
+                    targets: &targets,
+                    domain,
+                };
+                self.node(question, runs.iter().collect())
+            }
+            _ => {
+                let question = u32::try_from(question).unwrap_or(LEAF);
+                self.intern(question, Content::Runs(&runs))
+            }
+        }
+    }
+
+    /// A branch built again from its children copied out and mapped (see
+    /// [`Children::copied`]).
+    pub fn rebuild(&mut self, question: QuestionIx, copied: Copied) -> NodeId {
+        match copied.starts {
+            Some(starts) => {
+                self.node_in_runs(question, starts.into_iter().zip(copied.targets).collect())
+            }
+            None => self.node(question, copied.targets),
+        }
     }
 
     /// True exactly when the answer to `question` is one of `values`.
@@ -597,11 +780,11 @@ impl Manager {
             _ => None,
         });
         let mut previous = None;
-        let found = (0..self.domain_size(question) as usize).any(|v| {
+        let found = (0..self.domain_size(question)).any(|v| {
             let mut next = nodes;
             for (slot, children) in next.iter_mut().zip(&children) {
                 if let Some(children) = children {
-                    *slot = children.get(v).copied().unwrap_or(FALSE);
+                    *slot = children.get(v).unwrap_or(FALSE);
                 }
             }
             // Neighbouring answers often lead to the same place (localities of one
@@ -627,47 +810,44 @@ impl Manager {
         refuted: &mut FastSet<[NodeId; N]>,
         decide: &impl Fn([NodeId; N]) -> Option<bool>,
     ) -> bool {
-        let found = self.stretches(&nodes, question).into_iter().any(|v| {
-            let next = nodes.map(|n| self.cofactor(n, question, v));
-            self.exists(next, refuted, decide)
-        });
+        let found = self
+            .stretches(nodes, question)
+            .any(|(_, next)| self.exists(next, refuted, decide));
         if !found {
             refuted.insert(nodes);
         }
         found
     }
 
-    /// Where the stretches of a wide question's answers start over which none of
-    /// `nodes` changes child (the nodes that test a later question never do).
-    fn stretches(&self, nodes: &[NodeId], question: QuestionIx) -> Vec<ValueIx> {
-        let mut testing = nodes
-            .iter()
-            .filter(|&&n| self.question_of(n) == Some(question))
-            .map(|&n| self.changes(n));
-        let Some(first) = testing.next() else {
-            return vec![0];
-        };
+    /// The stretches of a wide question's answers over which none of `nodes` changes
+    /// child (the nodes that test a later question never do): where each starts, and
+    /// the nodes' children there.
+    fn stretches<const N: usize>(
+        &self,
+        nodes: [NodeId; N],
+        question: QuestionIx,
+    ) -> Stretches<'_, N> {
+        let runs = nodes.map(|n| match self.get(n) {
+            Some(Node::Branch {
+                question: q,
+                children: Children::Runs {
+                    starts, targets, ..
+                },
+            }) if q == question => Some((starts, targets)),
+            _ => None,
+        });
+        let mut testing = runs.iter().flatten().map(|&(starts, _)| starts);
         // Usually one or two nodes test the question: merged, not sorted.
-        testing.fold(first.to_vec(), |starts, more| merged(&starts, more))
-    }
-
-    /// The answers at which a wide node's child differs from the previous answer's
-    /// (the first answer included), stored after its children; none for other nodes.
-    fn changes(&self, id: NodeId) -> &[ValueIx] {
-        let Some(&(question, start)) = self.nodes.get(id as usize) else {
-            return &[];
+        let starts = match testing.next() {
+            Some(first) => testing.fold(first.to_vec(), |starts, more| merged(&starts, more)),
+            None => vec![0],
         };
-        let domain = self.domain_size(question as usize);
-        if question == LEAF || domain < WIDE {
-            return &[];
+        Stretches {
+            nodes,
+            runs,
+            run: [0; N],
+            starts: starts.into_iter(),
         }
-        let count_at = start as usize + domain as usize;
-        let Some(&count) = self.arena.get(count_at) else {
-            return &[];
-        };
-        self.arena
-            .get(count_at + 1..count_at + 1 + count as usize)
-            .unwrap_or_default()
     }
 
     /// Both leaves combined, when both are leaves.
@@ -709,26 +889,26 @@ impl Manager {
             None => {
                 let question = self.level(f).min(self.level(g));
                 let domain = self.domain_size(question);
-                let children = if domain >= WIDE {
+                if domain >= WIDE {
                     self.apply_wide(f, g, question, memo, op)
                 } else {
-                    (0..domain)
+                    let children = (0..domain)
                         .map(|v| {
                             let (a, b) =
                                 (self.cofactor(f, question, v), self.cofactor(g, question, v));
                             self.apply_rec(a, b, memo, op)
                         })
-                        .collect()
-                };
-                self.node(question, children)
+                        .collect();
+                    self.node(question, children)
+                }
             }
         };
         memo.insert((f, g), result);
         result
     }
 
-    /// The children of [`Manager::apply_rec`] on a wide question: each stretch's
-    /// child, found once and repeated over the answers the stretch covers.
+    /// [`Manager::apply_rec`] on a wide question: each stretch's child, found once,
+    /// is the child of a run.
     fn apply_wide<F>(
         &mut self,
         f: NodeId,
@@ -736,20 +916,16 @@ impl Manager {
         question: QuestionIx,
         memo: &mut Memo,
         op: &mut F,
-    ) -> Vec<NodeId>
+    ) -> NodeId
     where
         F: FnMut(&mut Manager, NodeId, NodeId) -> Option<NodeId>,
     {
-        let domain = self.domain_size(question);
-        let starts = self.stretches(&[f, g], question);
-        let mut children = Vec::with_capacity(domain as usize);
-        for (i, &v) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(domain);
-            let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
-            let child = self.apply_rec(a, b, memo, op);
-            children.extend((v..end).map(|_| child));
-        }
-        children
+        let steps: Vec<(ValueIx, [NodeId; 2])> = self.stretches([f, g], question).collect();
+        let runs = steps
+            .into_iter()
+            .map(|(v, [a, b])| (v, self.apply_rec(a, b, memo, op)))
+            .collect();
+        self.node_in_runs(question, runs)
     }
 
     /// The same function with every leaf value `v` replaced by `map(v)`.
@@ -771,13 +947,12 @@ impl Manager {
         }
         let result = match self.get(f) {
             Some(Node::Branch { question, children }) => {
-                // Owned: mapping the children adds nodes, which may move the arena.
-                let children = children.to_vec();
-                let mapped = children
-                    .into_iter()
-                    .map(|c| self.map_rec(c, memo, map))
-                    .collect();
-                self.node(question, mapped)
+                // Copied: mapping the children adds nodes, which may move the arena.
+                let mut children = children.copied();
+                for child in &mut children.targets {
+                    *child = self.map_rec(*child, memo, map);
+                }
+                self.rebuild(question, children)
             }
             Some(Node::Leaf(value)) => self.leaf(map(value)),
             None => f,
@@ -804,18 +979,17 @@ impl Manager {
         let Some(Node::Branch { question, children }) = self.get(f) else {
             return f;
         };
-        let children = children.to_vec();
         let result = match answers.get(question).copied().flatten() {
             Some(value) => {
-                let child = children.get(value as usize).copied().unwrap_or(FALSE);
+                let child = children.get(value).unwrap_or(FALSE);
                 self.restrict_rec(child, answers, memo)
             }
             None => {
-                let restricted = children
-                    .iter()
-                    .map(|&c| self.restrict_rec(c, answers, memo))
-                    .collect();
-                self.node(question, restricted)
+                let mut children = children.copied();
+                for child in &mut children.targets {
+                    *child = self.restrict_rec(*child, answers, memo);
+                }
+                self.rebuild(question, children)
             }
         };
         memo.insert(f, result);
@@ -863,15 +1037,15 @@ impl Manager {
             Some(Node::Branch { question, children }) => {
                 match answers.get(question).copied().flatten() {
                     Some(value) => {
-                        let child = children.get(value as usize).copied().unwrap_or(FALSE);
+                        let child = children.get(value).unwrap_or(FALSE);
                         self.restrict_into_rec(child, answers, target, memo)
                     }
                     None => {
-                        let restricted = children
-                            .iter()
-                            .map(|&c| self.restrict_into_rec(c, answers, target, memo))
-                            .collect();
-                        target.node(question, restricted)
+                        let mut children = children.copied();
+                        for child in &mut children.targets {
+                            *child = self.restrict_into_rec(*child, answers, target, memo);
+                        }
+                        target.rebuild(question, children)
                     }
                 }
             }
@@ -894,7 +1068,7 @@ impl Manager {
         while let Some(id) = stack.pop() {
             if seen.insert(id) {
                 order.push(id);
-                stack.extend(self.children(id).iter().rev());
+                stack.extend(self.children(id).targets().iter().rev());
             }
         }
         order
@@ -951,10 +1125,11 @@ impl Manager {
         let result = match self.get(f) {
             Some(Node::Leaf(value)) => u128::from(wanted(value)),
             Some(Node::Branch { question, children }) => {
-                children.iter().fold(0u128, |total, &c| {
+                children.runs().fold(0u128, |total, (values, c)| {
                     let free = self.free_between(question + 1, self.level(c));
                     let below = self.count_rec(c, wanted, memo).saturating_mul(free);
-                    total.saturating_add(below)
+                    total
+                        .saturating_add(below.saturating_mul(u128::from(values.end - values.start)))
                 })
             }
             None => 0,
@@ -997,16 +1172,14 @@ impl Manager {
         }
         let found = match self.get(f) {
             Some(Node::Leaf(value)) => wanted(value),
-            Some(Node::Branch { question, children }) => {
-                children.iter().zip(0..).any(|(&c, value)| {
-                    path.push((question, value));
-                    let found = self.path_rec(c, wanted, dead, path);
-                    if !found {
-                        path.pop();
-                    }
-                    found
-                })
-            }
+            Some(Node::Branch { question, children }) => children.runs().any(|(values, c)| {
+                path.push((question, values.start));
+                let found = self.path_rec(c, wanted, dead, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            }),
             None => false,
         };
         if !found {
@@ -1032,10 +1205,10 @@ impl Manager {
     /// order of each child's first value.
     fn grouped_children(&self, id: NodeId) -> Vec<(NodeId, Vec<ValueIx>)> {
         let mut groups: Vec<(NodeId, Vec<ValueIx>)> = Vec::new();
-        for (&child, value) in self.children(id).iter().zip(0..) {
+        for (run, child) in self.children(id).runs() {
             match groups.iter_mut().find(|(c, _)| *c == child) {
-                Some((_, values)) => values.push(value),
-                None => groups.push((child, vec![value])),
+                Some((_, values)) => values.extend(run),
+                None => groups.push((child, run.collect())),
             }
         }
         groups
@@ -1102,6 +1275,35 @@ impl<P: Fn(u32) -> bool> Iterator for Cubes<'_, P> {
                 return Some(cube);
             }
         }
+    }
+}
+
+/// The walk of [`Manager::stretches`]: each node's run is followed as the stretches
+/// pass its starts.
+struct Stretches<'a, const N: usize> {
+    nodes: [NodeId; N],
+    /// The starts and children of the runs of each node that tests the question.
+    runs: [Option<(&'a [ValueIx], &'a [NodeId])>; N],
+    /// The run of each node the last stretch fell in.
+    run: [usize; N],
+    starts: std::vec::IntoIter<ValueIx>,
+}
+
+impl<const N: usize> Iterator for Stretches<'_, N> {
+    type Item = (ValueIx, [NodeId; N]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let v = self.starts.next()?;
+        let mut children = self.nodes;
+        for ((child, runs), run) in children.iter_mut().zip(&self.runs).zip(&mut self.run) {
+            if let Some((starts, targets)) = runs {
+                while starts.get(*run + 1).is_some_and(|&s| s <= v) {
+                    *run += 1;
+                }
+                *child = targets.get(*run).copied().unwrap_or(FALSE);
+            }
+        }
+        Some((v, children))
     }
 }
 
@@ -1173,7 +1375,7 @@ pub(crate) mod tests {
     pub(crate) fn value_at(m: &Manager, f: NodeId, situation: &[ValueIx]) -> u32 {
         let mut id = f;
         while let Some(q) = m.question_of(id) {
-            id = m.children(id)[situation[q] as usize];
+            id = m.children(id).get(situation[q]).unwrap();
         }
         m.leaf_value(id).unwrap()
     }
@@ -1333,7 +1535,7 @@ pub(crate) mod tests {
         let f = m.and(ab, c);
         for id in m.reachable(f) {
             if let Some(q) = m.question_of(id) {
-                let children = m.children(id);
+                let children: Vec<NodeId> = m.children(id).iter().collect();
                 assert!(children.iter().any(|&c| c != children[0]));
                 assert!(children.iter().all(|&c| m.level(c) > q));
             }

@@ -278,7 +278,7 @@ mod tests {
 
     fn value_at(m: &Manager, mut id: NodeId, s: &[u32]) -> bool {
         while let Some(q) = m.question_of(id) {
-            id = m.children(id)[s[q] as usize];
+            id = m.children(id).get(s[q]).unwrap();
         }
         m.leaf_value(id).unwrap() != 0
     }

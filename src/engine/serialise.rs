@@ -156,7 +156,7 @@ impl Walk<'_> {
         }
         let r = match self.table.manager().get(id) {
             Some(Node::Branch { question, children }) => {
-                let children = children.iter().map(|&c| self.visit(c)).collect();
+                let children = children.iter().map(|c| self.visit(c)).collect();
                 self.diagram.nodes.push(DiagramNode(question, children));
                 count(self.diagram.nodes.len()) - 1
             }
