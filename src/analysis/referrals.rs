@@ -8,10 +8,10 @@ use super::dates;
 use super::reach::Reach;
 use super::witness::Vocabulary;
 use crate::diagnostic::{Diagnostic, plural};
-use crate::directory::model::{Directory, Places, Service};
+use crate::directory::model::{Coverage, Directory, Places, Service};
 use crate::engine::diagram::{FALSE, Node};
 use crate::engine::{Compiled, Manager, NodeId};
-use crate::rules::model::{DomainKind, ReferTo, RuleSet, Target, ValueIx};
+use crate::rules::model::{DomainKind, ReferTo, RuleSet, Target};
 use crate::source::Span;
 
 /// Runs every check about referrals and services.
@@ -225,7 +225,8 @@ fn service_gaps(
     let Some(locality) = rules.question_of_kind(|k| k == DomainKind::Locality) else {
         return Vec::new();
     };
-    let mut needed: BTreeMap<&str, (Vec<Span>, BTreeSet<ValueIx>)> = BTreeMap::new();
+    // Per category: where it is referred to, and at which localities (by index).
+    let mut needed: BTreeMap<&str, (Vec<Span>, Vec<bool>)> = BTreeMap::new();
     for referrer in referrers {
         let mut places = None;
         for referral in referrer.referrals {
@@ -235,7 +236,10 @@ fn service_gaps(
                 });
                 let entry = needed.entry(category.as_str()).or_default();
                 entry.0.push(referral.span);
-                entry.1.extend(places.iter().copied());
+                entry.1.resize(places.len().max(entry.1.len()), false);
+                for (needed, &there) in entry.1.iter_mut().zip(places.iter()) {
+                    *needed |= there;
+                }
             }
         }
     }
@@ -249,27 +253,41 @@ fn service_gaps(
         .collect()
 }
 
-/// The localities among `places` that no open service of the category covers.
+/// The localities among `places` (by index) that no open service of the category
+/// covers.
 fn uncovered<'a>(
     compiled: &Compiled,
     directory: &'a Directory,
     index: &Places,
     category: &str,
-    places: &BTreeSet<ValueIx>,
+    places: &[bool],
 ) -> Vec<&'a str> {
-    let covered: BTreeSet<usize> = compiled
+    let mut missing = places.to_vec();
+    let open = compiled
         .category_members(category)
         .iter()
         .filter(|&&s| compiled.is_open(s))
-        .filter_map(|&s| directory.services.get(s))
-        .flat_map(|s| index.covered(s))
-        .collect();
-    places
+        .filter_map(|&s| directory.services.get(s));
+    for service in open {
+        if !missing.contains(&true) {
+            break;
+        }
+        if matches!(service.localities, Coverage::Anywhere(_)) {
+            missing.fill(false);
+        } else {
+            for covered in index.covered(service) {
+                if let Some(place) = missing.get_mut(covered) {
+                    *place = false;
+                }
+            }
+        }
+    }
+    directory
+        .localities
         .iter()
-        .map(|&v| v as usize)
-        .filter(|v| !covered.contains(v))
-        .filter_map(|v| directory.localities.get(v))
-        .map(|l| l.id.value.as_str())
+        .zip(missing)
+        .filter(|&(_, missing)| missing)
+        .map(|(l, _)| l.id.value.as_str())
         .collect()
 }
 
@@ -296,12 +314,12 @@ fn service_gap(category: &str, spans: &[Span], missing: &[&str]) -> Diagnostic {
     d
 }
 
-/// The values of the locality question for which `f` can be true.
-fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> BTreeSet<ValueIx> {
-    let all = || (0..manager.domain_size(locality)).collect::<BTreeSet<_>>();
+/// For each value of the locality question, whether `f` can be true there.
+fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> Vec<bool> {
+    let size = manager.domain_size(locality) as usize;
     let mut seen = BTreeSet::new();
     let mut stack = vec![f];
-    let mut places = BTreeSet::new();
+    let mut places = vec![false; size];
     while let Some(id) = stack.pop() {
         if id == FALSE || !seen.insert(id) {
             continue;
@@ -311,14 +329,14 @@ fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> BTreeSet<V
                 stack.extend(children.targets());
             }
             Some(Node::Branch { question, children }) if question == locality => {
-                places.extend(
-                    children
-                        .runs()
-                        .filter(|&(_, c)| c != FALSE)
-                        .flat_map(|(values, _)| values),
-                );
+                for (values, child) in children.runs() {
+                    if child != FALSE {
+                        let there = places.get_mut(values.start as usize..values.end as usize);
+                        there.unwrap_or_default().fill(true);
+                    }
+                }
             }
-            _ => return all(),
+            _ => return vec![true; size],
         }
     }
     places
