@@ -289,9 +289,8 @@ impl Loader<'_> {
                 None => self.unexpected_service_file(&relative, &name, is_dir),
             }
         }
-        // Reading and parsing 10,000 files is most of loading a national directory,
-        // and each file is read and parsed on its own: on every core, then taken in
-        // order.
+        // Reading, parsing and checking 10,000 files is most of loading a national
+        // directory, and each file is taken on its own: on every core, then in order.
         let root = self.root;
         let Ok(contents) = map_in_order(&named, |(_, relative)| {
             read_limited(&root.join(relative), MAX_FILE_BYTES)
@@ -304,50 +303,33 @@ impl Loader<'_> {
             read.extend(self.accept(&relative, content).map(|f| (id, relative, f)));
         }
         let sources: &Sources = self.sources;
-        let Ok(parsed) = map_in_order(&read, |(_, _, file)| {
-            yaml::parse::<raw::Service>(sources, *file)
+        let Ok(checked) = map_in_order(&read, |(id, relative, file)| {
+            let mut diagnostics = Vec::new();
+            let service = match yaml::parse::<raw::Service>(sources, *file) {
+                Ok(raw) => {
+                    let mut checker = Checker {
+                        sources,
+                        file: *file,
+                        diagnostics: &mut diagnostics,
+                    };
+                    checked_service((id, relative), raw, known, &mut checker)
+                }
+                Err(problem) => {
+                    diagnostics.push(*problem);
+                    None
+                }
+            };
+            (service, diagnostics)
         }) else {
             self.diagnostics.push(crashed());
             return Vec::new();
         };
         let mut services = Vec::new();
-        for ((id, relative, file), raw) in read.into_iter().zip(parsed) {
-            match raw {
-                Ok(raw) => services.extend(self.service((&id, &relative, file), raw, known)),
-                Err(problem) => self.diagnostics.push(*problem),
-            }
+        for (service, diagnostics) in checked {
+            services.extend(service);
+            self.diagnostics.extend(diagnostics);
         }
         services
-    }
-
-    fn service(
-        &mut self,
-        (id, relative, file): (&str, &str, FileId),
-        raw: raw::Service,
-        known: &Known,
-    ) -> Option<Service> {
-        let service = service::check(id.to_string(), raw, known, &mut self.checker(file))?;
-        if let Err(problem) = values::id(id) {
-            let help = values::suggested_id(id).map_or_else(
-                || {
-                    "rename the file: service ids use lowercase letters, digits and hyphens"
-                        .to_string()
-                },
-                |fixed| format!("rename it to `{fixed}.yaml`"),
-            );
-            self.diagnostics.push(
-                Diagnostic::error(
-                    "bad-id",
-                    format!(
-                        "the file name of `{relative}` is not a valid service id: {}",
-                        problem.message
-                    ),
-                )
-                .help(help),
-            );
-            return None;
-        }
-        Some(service)
     }
 
     fn unexpected_service_file(&mut self, relative: &str, name: &str, is_dir: bool) {
@@ -366,6 +348,34 @@ impl Loader<'_> {
             .help(help),
         );
     }
+}
+
+/// Checks one parsed service file, and that its name is a service id.
+fn checked_service(
+    (id, relative): (&str, &str),
+    raw: raw::Service,
+    known: &Known,
+    checker: &mut Checker<'_>,
+) -> Option<Service> {
+    let service = service::check(id.to_string(), raw, known, checker)?;
+    if let Err(problem) = values::id(id) {
+        let help = values::suggested_id(id).map_or_else(
+            || "rename the file: service ids use lowercase letters, digits and hyphens".to_string(),
+            |fixed| format!("rename it to `{fixed}.yaml`"),
+        );
+        checker.push(
+            Diagnostic::error(
+                "bad-id",
+                format!(
+                    "the file name of `{relative}` is not a valid service id: {}",
+                    problem.message
+                ),
+            )
+            .help(help),
+        );
+        return None;
+    }
+    Some(service)
 }
 
 /// The first [`MAX_PROBLEMS_PER_FILE`] diagnostics of each file, in the order given, and
