@@ -99,11 +99,13 @@ struct Group {
     services: Vec<ServiceIx>,
 }
 
-/// Where at least one and where at least two of some pathways apply.
+/// Where at least one and where at least two of some pathways apply, and the count up
+/// to two they are read from (to which more pathways can be added).
 #[derive(Clone, Copy)]
 struct Counts {
     one: NodeId,
     two: NodeId,
+    count: NodeId,
 }
 
 /// Who refers to what, and the folded diagrams, built as the pathways ask for them.
@@ -368,13 +370,31 @@ impl Cover {
         if let Some(&done) = self.category_counts.get(&key) {
             return done;
         }
-        let referrers = self
-            .by_category
-            .get(level)
-            .and_then(|by_category| by_category.get(category))
-            .cloned()
-            .unwrap_or_default();
-        let counts = counts_of(compiled, &referrers);
+        let referrers = |level: usize| {
+            self.by_category
+                .get(level)
+                .and_then(|by_category| by_category.get(category))
+                .map_or(&[][..], Vec::as_slice)
+        };
+        // A category's referrers at one urgency are those at the next, which are
+        // counted already, and those that refer to it at exactly this one.
+        let counts = if level + 1 < LEVELS.len() {
+            let (here, above) = (referrers(level), referrers(level + 1));
+            let only_here: Vec<PathwayIx> = here
+                .iter()
+                .copied()
+                .filter(|p| above.binary_search(p).is_err())
+                .collect();
+            let above = self.category_counts(compiled, level + 1, category);
+            let only_here = conditions(compiled, &only_here);
+            let m = compiled.manager_mut();
+            let here = m.count_to_two(&only_here);
+            let count = m.add_to_two(above.count, here);
+            counts_from(compiled, count)
+        } else {
+            let referrers = referrers(level).to_vec();
+            counts_of(compiled, &referrers)
+        };
         self.category_counts.insert(key, counts);
         counts
     }
@@ -477,12 +497,21 @@ impl Cover {
 /// Where at least one, and at least two, of the pathways apply: a balanced fold, so
 /// each condition takes part in a logarithmic number of operations.
 fn counts_of(compiled: &mut Compiled, pathways: &[PathwayIx]) -> Counts {
-    let conditions: Vec<NodeId> = pathways
+    let conditions = conditions(compiled, pathways);
+    let count = compiled.manager_mut().count_to_two(&conditions);
+    counts_from(compiled, count)
+}
+
+fn counts_from(compiled: &mut Compiled, count: NodeId) -> Counts {
+    let (one, two) = compiled.manager_mut().one_and_two_of(count);
+    Counts { one, two, count }
+}
+
+fn conditions(compiled: &Compiled, pathways: &[PathwayIx]) -> Vec<NodeId> {
+    pathways
         .iter()
         .filter_map(|&p| compiled.pathway_condition(p))
-        .collect();
-    let (one, two) = compiled.manager_mut().one_and_two(&conditions);
-    Counts { one, two }
+        .collect()
 }
 
 fn targets_of(compiled: &Compiled, referrals: &[ReferTo], level: Urgency) -> Targets {

@@ -647,14 +647,26 @@ impl Manager {
     /// Built as one diagram counting up to two, then read twice: a fold of counts
     /// is one operation a step where a fold of the two answers would be four.
     pub fn one_and_two(&mut self, fs: &[NodeId]) -> (NodeId, NodeId) {
-        let count = self.balanced(fs, FALSE, Manager::add_to_two);
+        let count = self.count_to_two(fs);
+        self.one_and_two_of(count)
+    }
+
+    /// How many of the boolean diagrams hold, up to two: a diagram whose leaves are
+    /// 0, 1 or 2.
+    pub fn count_to_two(&mut self, fs: &[NodeId]) -> NodeId {
+        self.balanced(fs, FALSE, Manager::add_to_two)
+    }
+
+    /// Where a count up to two (see [`Manager::count_to_two`]) is at least one, and
+    /// where it is two.
+    pub fn one_and_two_of(&mut self, count: NodeId) -> (NodeId, NodeId) {
         let one = self.map_leaves(count, |n| u32::from(n >= 1));
         let two = self.map_leaves(count, |n| u32::from(n >= 2));
         (one, two)
     }
 
     /// The sum of two counts (boolean diagrams count 0 or 1), up to two.
-    fn add_to_two(&mut self, f: NodeId, g: NodeId) -> NodeId {
+    pub fn add_to_two(&mut self, f: NodeId, g: NodeId) -> NodeId {
         let mut op = |m: &mut Manager, a: NodeId, b: NodeId| {
             if a == FALSE {
                 Some(b)
