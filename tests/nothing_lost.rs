@@ -259,7 +259,11 @@ fn an_interrupted_or_failed_fmt_leaves_each_file_whole() {
     assert_eq!(failed.status.code(), Some(2), "{failed:?}");
     assert!(String::from_utf8_lossy(&failed.stderr).contains("cannot write"));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), messy);
-    assert_eq!(names(&rules), before_failure, "the temporary file is removed");
+    assert_eq!(
+        names(&rules),
+        before_failure,
+        "the temporary file is removed"
+    );
 
     let killed = size_limited(&fmt(), 64, false);
     assert_eq!(killed.status.code(), None, "killed by SIGXFSZ: {killed:?}");
