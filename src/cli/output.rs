@@ -7,8 +7,13 @@ use serde::Serialize;
 use super::args::{CheckFormat, Color};
 use super::progress::Spinner;
 use crate::diagnostic::{self, Diagnostic};
+use crate::parallel::{Crashed, map_in_order};
 use crate::progress::Progress;
 use crate::source::Sources;
+
+/// How many diagnostics make it worth laying them out on several threads (a few take
+/// less time than starting threads).
+const RENDERED_TOGETHER: usize = 64;
 
 /// Where a command's output goes, whether it may use colour, and the spinner shown
 /// while a long command works (cleared as soon as anything is printed).
@@ -66,9 +71,19 @@ impl Output {
     /// Prints diagnostics for people (to standard error, as compilers do).
     pub fn diagnostics(&self, sources: &Sources, diagnostics: &[Diagnostic]) {
         self.spinner.clear();
+        let color = self.color;
+        let render = |d: &Diagnostic| d.render(sources, color);
+        // Laying out a national check's thousand warnings took most of printing them;
+        // each is laid out on its own, so on every core when there are many.
+        let rendered: Vec<String> = if diagnostics.len() < RENDERED_TOGETHER {
+            diagnostics.iter().map(render).collect()
+        } else {
+            map_in_order(diagnostics, render)
+                .unwrap_or_else(|Crashed| diagnostics.iter().map(render).collect())
+        };
         let mut stderr = std::io::stderr().lock();
-        for d in diagnostics {
-            let _ = write!(stderr, "{}", d.render(sources, self.color));
+        for text in rendered {
+            let _ = write!(stderr, "{text}");
         }
     }
 
