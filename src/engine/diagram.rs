@@ -252,7 +252,7 @@ pub struct Manager {
     /// The size of each question's domain.
     domains: Vec<u32>,
     /// Per node: its question (or [`LEAF`]) and where its children start in `arena`
-    /// (for a leaf, its value). A branch has one child per value of its question.
+    /// (for a leaf, its value).
     nodes: Vec<(u32, u32)>,
     /// Every branch's children, one after another: one per value, or for a wide
     /// question the number of runs, where each starts and each one's child.
