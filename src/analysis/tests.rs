@@ -20,6 +20,7 @@ use crate::directory::model::Directory;
 use crate::engine::crosscheck::{
     Draw, eligible, eligible_anywhere, holds, random_area, reference, situations,
 };
+use crate::engine::diagram::tests::value_at;
 use crate::engine::{Compiled, NodeId, compile};
 use crate::rules::model::{DomainKind, Question, ReferTo, RuleSet, Target, Urgency};
 use crate::source::Sources;
@@ -542,7 +543,7 @@ fn check_witness(words: &Vocabulary, compiled: &Compiled, f: NodeId, all: &[Situ
     let m = compiled.manager();
     let set: Set = all
         .iter()
-        .filter(|s| value_at(compiled, f, s) != 0)
+        .filter(|s| value_at(compiled.manager(), f, s) != 0)
         .cloned()
         .collect();
     let (cubes, truncated) = words.cover(m, f, |v| v != 0, 1 << 20);
@@ -567,14 +568,6 @@ fn check_witness(words: &Vocabulary, compiled: &Compiled, f: NodeId, all: &[Situ
     if let Some(parsed) = parse_sentence(words, &witness.sentence(), all) {
         assert_eq!(parsed, set, "{}", witness.sentence());
     }
-}
-
-fn value_at(compiled: &Compiled, mut id: NodeId, s: &[u32]) -> u32 {
-    let m = compiled.manager();
-    while let Some(q) = m.question_of(id) {
-        id = m.children(id).get(s[q]).unwrap();
-    }
-    m.leaf_value(id).unwrap()
 }
 
 fn check_area(data: &[u32]) {

@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use jiff::civil::Date;
 use proptest::prelude::*;
 
+use super::diagram::tests::value_at;
 use super::diagram::{Manager, NodeId};
 use super::evaluate::common;
 use super::fixtures::*;
@@ -349,13 +350,6 @@ pub(crate) fn situations(rules: &RuleSet) -> Vec<Vec<u32>> {
             .collect();
     }
     all
-}
-
-fn value_at(m: &Manager, mut id: NodeId, s: &[u32]) -> u32 {
-    while let Some(q) = m.question_of(id) {
-        id = m.children(id).get(s[q]).unwrap();
-    }
-    m.leaf_value(id).unwrap()
 }
 
 /// Follows `root` through `nodes` as the site's script does.

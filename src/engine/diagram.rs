@@ -1342,7 +1342,7 @@ fn merged(a: &[ValueIx], b: &[ValueIx]) -> Vec<ValueIx> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 pub(crate) mod tests {
     use super::*;
 
@@ -1384,12 +1384,17 @@ pub(crate) mod tests {
         covers(m, [f, TRUE], &[g])
     }
 
+    /// The leaf `f` reaches in a complete situation, walked child by child (a reference
+    /// for [`Manager::leaf_at`] and the engine's tables).
     pub(crate) fn value_at(m: &Manager, f: NodeId, situation: &[ValueIx]) -> u32 {
         let mut id = f;
         while let Some(q) = m.question_of(id) {
-            id = m.children(id).get(situation[q]).unwrap();
+            id = m
+                .children(id)
+                .get(situation[q])
+                .expect("a situation answers every question within its domain");
         }
-        m.leaf_value(id).unwrap()
+        m.leaf_value(id).expect("a walk ends at a leaf")
     }
 
     /// Boolean diagrams over the manager: every test of one question's values, and

@@ -275,13 +275,7 @@ mod tests {
     use super::*;
     use crate::engine::compile;
     use crate::engine::crosscheck::{Draw, random_area, reference, situations};
-
-    fn value_at(m: &Manager, mut id: NodeId, s: &[u32]) -> bool {
-        while let Some(q) = m.question_of(id) {
-            id = m.children(id).get(s[q]).unwrap();
-        }
-        m.leaf_value(id).unwrap() != 0
-    }
+    use crate::engine::diagram::tests::value_at;
 
     /// The situation `s` alone, as a diagram.
     fn point(m: &mut Manager, s: &[u32]) -> NodeId {
@@ -313,7 +307,7 @@ mod tests {
                 for (&set, u) in at_least.iter().zip(URGENCIES) {
                     let expected = found.is_some_and(|r| r.urgency >= u);
                     assert_eq!(
-                        value_at(&manager, set, s),
+                        value_at(&manager, set, s) != 0,
                         expected,
                         "{service} {u:?} {s:?}"
                     );

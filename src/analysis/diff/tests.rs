@@ -16,8 +16,9 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::directory::model::{Client, Directory, RiskLevel, Service};
+use crate::engine::diagram::tests::value_at;
 use crate::engine::fixtures::*;
-use crate::engine::{Manager, Outcome, Referral, compile};
+use crate::engine::{Outcome, Referral, compile};
 use crate::rules::model::{Condition, Eligibility, Question, ReferTo};
 use crate::source::Sources;
 
@@ -195,13 +196,6 @@ fn situations(questions: &[Question]) -> Vec<Vec<u32>> {
     })
 }
 
-fn leaf_at(m: &Manager, mut id: NodeId, s: &[u32]) -> u32 {
-    while let Some(q) = m.question_of(id) {
-        id = m.children(id).get(s[q]).unwrap();
-    }
-    m.leaf_value(id).unwrap()
-}
-
 /// A side's outcome in a unified situation, from its own compilation: each of its
 /// questions answered with the value of the same id.
 fn outcome_at(compiled: &Compiled, space: &Space, s: &[u32]) -> Outcome {
@@ -222,7 +216,7 @@ fn outcome_at(compiled: &Compiled, space: &Space, s: &[u32]) -> Outcome {
         })
         .collect();
     let table = compiled.outcome_table();
-    let leaf = leaf_at(table.manager(), table.root(), &own);
+    let leaf = value_at(table.manager(), table.root(), &own);
     table.outcome(leaf).unwrap().clone()
 }
 
@@ -287,7 +281,7 @@ fn check_pair(data: &[u32]) {
             let key = key_of(was, now);
             let keys = sets.by_service.get(service);
             for (k, set) in keys.into_iter().flatten() {
-                let inside = leaf_at(m, *set, &s) != 0;
+                let inside = value_at(m, *set, &s) != 0;
                 assert_eq!(inside, key == Some(*k), "{service} {k:?} at {s:?}");
             }
             if let Some(key) = key {
@@ -307,7 +301,7 @@ fn check_pair(data: &[u32]) {
             }
         }
         assert_eq!(
-            leaf_at(m, sets.any, &s) != 0,
+            value_at(m, sets.any, &s) != 0,
             differs,
             "any change at {s:?}"
         );
