@@ -263,21 +263,24 @@ fn uncovered<'a>(
     places: &[bool],
 ) -> Vec<&'a str> {
     let mut missing = places.to_vec();
+    let mut left = missing.iter().filter(|&&m| m).count();
     let open = compiled
         .category_members(category)
         .iter()
         .filter(|&&s| compiled.is_open(s))
         .filter_map(|&s| directory.services.get(s));
     for service in open {
-        if !missing.contains(&true) {
+        if left == 0 {
             break;
         }
         if matches!(service.localities, Coverage::Anywhere(_)) {
             missing.fill(false);
+            left = 0;
         } else {
             for covered in index.covered(service) {
-                if let Some(place) = missing.get_mut(covered) {
+                if let Some(place) = missing.get_mut(covered).filter(|m| **m) {
                     *place = false;
+                    left -= 1;
                 }
             }
         }
