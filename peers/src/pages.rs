@@ -28,7 +28,7 @@ pub fn load(root: &Path) -> Result<(Area, Date), String> {
 /// the link to report a change.
 pub fn pages(area: &Area, date: Date) -> Vec<Page> {
     let compiled = engine::compile(&area.rules, &area.directory, date);
-    service_pages(area, compiled.diagram(), date)
+    service_pages(area, &compiled, date)
 }
 
 /// Our build restricted to the service pages: renders each with the area's

@@ -23,9 +23,11 @@ use crate::analysis;
 use crate::area::Area;
 use crate::diagnostic::{self, Diagnostic};
 use crate::directory::model::{Directory, Tier};
-use crate::engine::{self, Diagram, Outcome, TooLarge};
+use crate::engine::diagram::TRUE;
+use crate::engine::referred::Referred;
+use crate::engine::{self, Compiled, Diagram, Outcome, TooLarge};
 use crate::progress::{Progress, Silent};
-use crate::rules::model::{RuleSet, Target};
+use crate::rules::model::Target;
 use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
 use crate::site::look::Look;
@@ -127,6 +129,7 @@ pub fn render(
         .map_err(|too| vec![finder_too_large(too)])?;
     let mut site = Site {
         area,
+        compiled: &compiled,
         diagram,
         words: Words {
             rules: &area.rules,
@@ -159,6 +162,7 @@ type Rendered = Result<(), Box<Diagnostic>>;
 
 struct Site<'a> {
     area: &'a Area,
+    compiled: &'a Compiled,
     /// The finder's diagram: the answers' situations and their outcomes.
     diagram: &'a Diagram,
     words: Words<'a>,
@@ -608,7 +612,7 @@ impl Site<'_> {
     }
 
     fn service_pages(&mut self) -> Rendered {
-        let pages = service_pages(self.area, self.diagram(), self.date);
+        let pages = service_pages(self.area, self.compiled, self.date);
         self.pages.extend(pages);
         Ok(())
     }
@@ -669,18 +673,18 @@ impl Site<'_> {
 
 /// Every service's page (`services/ID.html`): its view, the pathways that refer to it
 /// in some situation on `date` and the link to report a change.
-pub fn service_pages(area: &Area, diagram: &Diagram, date: Date) -> Vec<Page> {
+pub fn service_pages(area: &Area, compiled: &Compiled, date: Date) -> Vec<Page> {
     let words = Words {
         rules: &area.rules,
         directory: &area.directory,
     };
-    let mut leading = pathways_leading_to(&area.rules, diagram);
+    let leading = pathways_leading_to(area, compiled);
     area.directory
         .services
         .iter()
-        .map(|service| {
+        .zip(leading)
+        .map(|(service, pathways)| {
             let view = ServiceView::new(service, &words, date);
-            let pathways = leading.remove(service.id.as_str()).unwrap_or_default();
             let report = mailto_href(
                 &area.directory.area.feedback,
                 Some(&format!("Change to service {}", service.id)),
@@ -695,34 +699,28 @@ pub fn service_pages(area: &Area, diagram: &Diagram, date: Date) -> Vec<Page> {
         .collect()
 }
 
-/// For each service, the pathways that refer to it in some situation (exact: read
-/// from the diagram's outcomes), and the fallback.
-fn pathways_leading_to(rules: &RuleSet, diagram: &Diagram) -> BTreeMap<String, Vec<Value>> {
-    let mut leading: BTreeMap<&str, BTreeSet<Option<usize>>> = BTreeMap::new();
-    for outcome in &diagram.outcomes {
-        for r in &outcome.referrals {
-            let set = leading.entry(r.service.as_str()).or_default();
-            set.extend(r.pathways.iter().map(|&p| Some(p)));
-            if r.fallback {
-                set.insert(None);
-            }
-        }
-    }
-    leading
-        .into_iter()
-        .map(|(service, set)| {
-            let list = set
-                .into_iter()
-                .filter_map(|p| match p {
-                    Some(p) => rules.pathways.get(p).map(|p| {
-                        json!({"id": p.id.value, "title": p.title, "reason": p.reason})
-                    }),
-                    None => rules.fallback.as_ref().map(|f| {
-                        json!({"id": "fallback", "title": "When no pathway applies", "reason": f.reason})
-                    }),
-                })
-                .collect();
-            (service.to_string(), list)
+/// For each service, in the directory's order, the fallback (first) and the pathways
+/// that refer to it in some situation: exact, asked of each service's referrals
+/// rather than read from the finder's outcomes, so the pages need no outcome table.
+fn pathways_leading_to(area: &Area, compiled: &Compiled) -> Vec<Vec<Value>> {
+    let rules = &area.rules;
+    let mut manager = compiled.manager().fresh();
+    let referred = Referred::of(compiled, &mut manager);
+    let fallback = rules
+        .fallback
+        .as_ref()
+        .map(|f| json!({"id": "fallback", "title": "When no pathway applies", "reason": f.reason}));
+    area.directory
+        .services
+        .iter()
+        .map(|service| {
+            let (pathways, by_fallback) = referred.via(&manager, &service.id, TRUE);
+            let fallback = fallback.iter().filter(|_| by_fallback).cloned();
+            let pathways = pathways
+                .iter()
+                .filter_map(|&p| rules.pathways.get(p))
+                .map(|p| json!({"id": p.id.value, "title": p.title, "reason": p.reason}));
+            fallback.chain(pathways).collect()
         })
         .collect()
 }
