@@ -848,17 +848,11 @@ impl Manager {
             }) if q == question => Some((starts, targets)),
             _ => None,
         });
-        let mut testing = runs.iter().flatten().map(|&(starts, _)| starts);
-        // Usually one or two nodes test the question: merged, not sorted.
-        let starts = match testing.next() {
-            Some(first) => testing.fold(first.to_vec(), |starts, more| merged(&starts, more)),
-            None => vec![0],
-        };
         Stretches {
             nodes,
             runs,
             run: [0; N],
-            starts: starts.into_iter(),
+            start: Some(0),
         }
     }
 
@@ -1298,46 +1292,31 @@ struct Stretches<'a, const N: usize> {
     runs: [Option<(&'a [ValueIx], &'a [NodeId])>; N],
     /// The run of each node the last stretch fell in.
     run: [usize; N],
-    starts: std::vec::IntoIter<ValueIx>,
+    /// Where the next stretch starts: the first start of a run after the last stretch's
+    /// (the runs' starts merged as they are passed, with nothing allocated).
+    start: Option<ValueIx>,
 }
 
 impl<const N: usize> Iterator for Stretches<'_, N> {
     type Item = (ValueIx, [NodeId; N]);
 
     fn next(&mut self) -> Option<Self::Item> {
-        let v = self.starts.next()?;
+        let v = self.start?;
         let mut children = self.nodes;
+        let mut following: Option<ValueIx> = None;
         for ((child, runs), run) in children.iter_mut().zip(&self.runs).zip(&mut self.run) {
             if let Some((starts, targets)) = runs {
                 while starts.get(*run + 1).is_some_and(|&s| s <= v) {
                     *run += 1;
                 }
                 *child = targets.get(*run).copied().unwrap_or(FALSE);
+                if let Some(&after) = starts.get(*run + 1) {
+                    following = Some(following.map_or(after, |f| f.min(after)));
+                }
             }
         }
+        self.start = following;
         Some((v, children))
-    }
-}
-
-/// The union of two ascending lists, ascending and without repeats.
-fn merged(a: &[ValueIx], b: &[ValueIx]) -> Vec<ValueIx> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(&&x), Some(&&y)) if x < y => a.next(),
-            (Some(&&x), Some(&&y)) if y < x => b.next(),
-            (Some(_), Some(_)) => {
-                b.next();
-                a.next()
-            }
-            (Some(_), None) => a.next(),
-            (None, _) => b.next(),
-        };
-        match next {
-            Some(&v) => out.push(v),
-            None => return out,
-        }
     }
 }
 
