@@ -8,7 +8,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::directory::model::{Client, Coverage, Directory, RiskLevel, Service, Tier};
+use crate::directory::model::{
+    Client, Coverage, Directory, LocalityGroup, RiskLevel, Service, Tier,
+};
 use crate::rules::model::{Condition, DomainKind, Question, RuleSet, ValueIx};
 
 /// The vocabulary conditions are written in: the questions and the directory's places.
@@ -100,10 +102,20 @@ impl Words<'_> {
     /// "outside Portsmouth" (a place named "Outside ...").
     fn places(&self, q: &Question, values: &BTreeSet<ValueIx>) -> String {
         let as_indices: Vec<usize> = values.iter().map(|&v| v as usize).collect();
+        // Only the groups of the first place can be exactly these places: listing every
+        // group's members for every clause of thousands of result pages was over a
+        // quarter of a large site's build.
+        let first = as_indices
+            .first()
+            .and_then(|&i| self.directory.localities.get(i));
+        let candidate = |g: &&LocalityGroup| {
+            first.is_none_or(|l| l.groups.iter().any(|m| m.value == g.id.value))
+        };
         if let Some(group) = self
             .directory
             .groups
             .iter()
+            .filter(candidate)
             .find(|g| self.directory.group_members(&g.id.value) == as_indices)
         {
             return format!("in {}", group.name);
