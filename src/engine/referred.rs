@@ -161,7 +161,7 @@ impl<'a> Referred<'a> {
     }
 
     /// Each pathway's referrals with where it applies, then the fallback's.
-    fn sources(&self) -> Vec<(&'a [ReferTo], NodeId)> {
+    fn sources(&self) -> impl Iterator<Item = (&'a [ReferTo], NodeId)> + '_ {
         let rules = self.rules();
         let pathways = rules
             .pathways
@@ -172,7 +172,7 @@ impl<'a> Referred<'a> {
             .fallback
             .iter()
             .map(|f| (f.referrals.as_slice(), self.fallback));
-        pathways.chain(fallback).collect()
+        pathways.chain(fallback)
     }
 
     /// What a service's referrals are built from: where a pathway (or the fallback)
@@ -249,7 +249,7 @@ impl<'a> Referred<'a> {
                 None
             }
             };
-        let mut found = self.sources().into_iter().map(|(referrals, applies)| {
+        let mut found = self.sources().map(|(referrals, applies)| {
             reaches(referrals).is_some_and(|reach| manager.meet([within, applies, reach]))
         });
         let pathways = (0..self.conditions.len())
