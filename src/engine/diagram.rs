@@ -643,16 +643,10 @@ impl Manager {
         self.apply_rec(f.min(g), f.max(g), &mut Memo::default(), &mut op)
     }
 
-    /// Where at least one, and where at least two, of the boolean diagrams hold.
-    /// Built as one diagram counting up to two, then read twice: a fold of counts
-    /// is one operation a step where a fold of the two answers would be four.
-    pub fn one_and_two(&mut self, fs: &[NodeId]) -> (NodeId, NodeId) {
-        let count = self.count_to_two(fs);
-        self.one_and_two_of(count)
-    }
-
     /// How many of the boolean diagrams hold, up to two: a diagram whose leaves are
-    /// 0, 1 or 2.
+    /// 0, 1 or 2, from which where one and where two hold are read (see
+    /// [`Manager::one_and_two_of`]). A fold of counts is one operation a step where a
+    /// fold of the two answers would be four.
     pub fn count_to_two(&mut self, fs: &[NodeId]) -> NodeId {
         self.balanced(fs, FALSE, Manager::add_to_two)
     }
@@ -1464,7 +1458,8 @@ pub(crate) mod tests {
         let fs = some_functions(&mut m);
         let all = situations(&m);
         for window in fs.windows(4).step_by(3) {
-            let (one, two) = m.one_and_two(window);
+            let count = m.count_to_two(window);
+            let (one, two) = m.one_and_two_of(count);
             for s in &all {
                 let holding = window.iter().filter(|&&f| value_at(&m, f, s) != 0).count();
                 assert_eq!(
@@ -1479,7 +1474,8 @@ pub(crate) mod tests {
                 );
             }
         }
-        assert_eq!(m.one_and_two(&[]), (FALSE, FALSE));
+        let none = m.count_to_two(&[]);
+        assert_eq!(m.one_and_two_of(none), (FALSE, FALSE));
     }
 
     #[test]
