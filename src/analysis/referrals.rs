@@ -332,10 +332,10 @@ fn localities_where(manager: &Manager, f: NodeId, locality: usize) -> Vec<bool> 
                 stack.extend(children.targets());
             }
             Some(Node::Branch { question, children }) if question == locality => {
-                for (values, child) in children.runs() {
-                    if child != FALSE {
-                        let there = places.get_mut(values.start as usize..values.end as usize);
-                        there.unwrap_or_default().fill(true);
+                for (values, _) in children.runs().filter(|&(_, c)| c != FALSE) {
+                    if let Some(there) = places.get_mut(values.start as usize..values.end as usize)
+                    {
+                        there.fill(true);
                     }
                 }
             }
