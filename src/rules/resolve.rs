@@ -2,6 +2,7 @@
 //! directory, become one typed [`RuleSet`]. Every test of a question is reduced to the
 //! set of its values for which the test holds.
 
+use std::cell::Cell;
 use std::collections::BTreeSet;
 
 use crate::diagnostic::Diagnostic;
@@ -35,7 +36,7 @@ pub fn resolve(
         sources,
         directory,
         set: RuleSet::default(),
-        diagnostics: Vec::new(),
+        diagnostics: Cell::new(Vec::new()),
     };
     let items = || files.iter().flat_map(|f| f.items.iter());
     // Questions first, so that a condition may use a question declared in any file.
@@ -52,19 +53,24 @@ pub fn resolve(
             Item::Otherwise(otherwise) => resolver.otherwise(otherwise),
         }
     }
-    (resolver.set, resolver.diagnostics)
+    (resolver.set, resolver.diagnostics.into_inner())
 }
 
 struct Resolver<'a> {
     sources: &'a Sources,
     directory: &'a Directory,
     set: RuleSet,
-    diagnostics: Vec<Diagnostic>,
+    /// Reported through a shared reference, so that a condition's question can stay
+    /// borrowed from `set` while its values are checked (a national rule set tests a
+    /// 343-locality question thousands of times).
+    diagnostics: Cell<Vec<Diagnostic>>,
 }
 
 impl Resolver<'_> {
-    fn report(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
+    fn report(&self, diagnostic: Diagnostic) {
+        let mut diagnostics = self.diagnostics.take();
+        diagnostics.push(diagnostic);
+        self.diagnostics.set(diagnostics);
     }
 
     fn question(&mut self, decl: &QuestionDecl) {
@@ -519,8 +525,7 @@ impl Resolver<'_> {
             self.unknown_question(&test.question);
             return None;
         };
-        let question = question.clone();
-        let holds = self.check(&question, &test.check)?;
+        let holds = self.check(question, &test.check)?;
         let values = if test.negated {
             (0..question.domain.len())
                 .filter_map(|v| ValueIx::try_from(v).ok())
@@ -560,7 +565,7 @@ impl Resolver<'_> {
     }
 
     /// The values of `question` for which the check holds.
-    fn check(&mut self, question: &Question, check: &Check) -> Option<BTreeSet<ValueIx>> {
+    fn check(&self, question: &Question, check: &Check) -> Option<BTreeSet<ValueIx>> {
         match check {
             Check::Is(word) => self.value(question, word),
             Check::InGroup(group) => self.group(question, group),
@@ -604,7 +609,7 @@ impl Resolver<'_> {
     }
 
     /// The range of a number or age question; a type mismatch for any other.
-    fn numeric(&mut self, question: &Question, span: Span) -> Option<(i64, i64)> {
+    fn numeric(&self, question: &Question, span: Span) -> Option<(i64, i64)> {
         match numbers_of(question.domain.kind) {
             Some(range) => Some(range),
             None => {
@@ -630,7 +635,7 @@ impl Resolver<'_> {
     }
 
     fn number_in_range(
-        &mut self,
+        &self,
         question: &Question,
         word: &Located<Word>,
         min: i64,
@@ -670,7 +675,7 @@ impl Resolver<'_> {
     }
 
     /// `Q is V`: the value's index, or a group's members for a locality question.
-    fn value(&mut self, question: &Question, word: &Located<Word>) -> Option<BTreeSet<ValueIx>> {
+    fn value(&self, question: &Question, word: &Located<Word>) -> Option<BTreeSet<ValueIx>> {
         if let Some((min, max)) = numbers_of(question.domain.kind) {
             let n = self.number_in_range(question, word, min, max)?;
             return Some(indices(min, max, |v| v == n));
@@ -707,7 +712,7 @@ impl Resolver<'_> {
         None
     }
 
-    fn unknown_value(&mut self, question: &Question, name: &str, span: Span) {
+    fn unknown_value(&self, question: &Question, name: &str, span: Span) {
         let id = &question.id.value;
         if question.domain.kind == DomainKind::Choice && (name == "yes" || name == "no") {
             self.report(
@@ -740,7 +745,7 @@ impl Resolver<'_> {
     }
 
     /// `Q is in G`.
-    fn group(&mut self, question: &Question, group: &Located<String>) -> Option<BTreeSet<ValueIx>> {
+    fn group(&self, question: &Question, group: &Located<String>) -> Option<BTreeSet<ValueIx>> {
         let id = &question.id.value;
         if question.domain.kind != DomainKind::Locality {
             self.report(
