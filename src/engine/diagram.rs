@@ -869,11 +869,22 @@ impl Manager {
         g: NodeId,
         mut combine: impl FnMut(u32, u32) -> u32,
     ) -> NodeId {
-        let mut op = |m: &mut Manager, a: NodeId, b: NodeId| m.leaf_pair(a, b, &mut combine);
+        // `combine` is called once per pair of leaf values (the finder's combines sets
+        // of services).
+        let mut combined: FastMap<(u32, u32), NodeId> = FastMap::default();
+        let mut op = |m: &mut Manager, a: NodeId, b: NodeId| {
+            let pair = (m.leaf_value(a)?, m.leaf_value(b)?);
+            if let Some(&done) = combined.get(&pair) {
+                return Some(done);
+            }
+            let leaf = m.leaf(combine(pair.0, pair.1));
+            combined.insert(pair, leaf);
+            Some(leaf)
+        };
         self.apply_rec(f, g, &mut Memo::default(), &mut op)
     }
 
-    /// Shannon expansion on the earlier of the two questions, until `op` can decide.
+    /// `op` of two diagrams: decided by `op` where it can, else by expanding.
     fn apply_rec<F>(&mut self, f: NodeId, g: NodeId, memo: &mut Memo, op: &mut F) -> NodeId
     where
         F: FnMut(&mut Manager, NodeId, NodeId) -> Option<NodeId>,
@@ -881,30 +892,36 @@ impl Manager {
         if self.exhausted {
             return FALSE;
         }
+        // Pairs `op` decides at once are cheaper to decide again than to remember.
+        if let Some(decided) = op(self, f, g) {
+            return decided;
+        }
         if let Some(&done) = memo.get(&(f, g)) {
             return done;
         }
-        let result = match op(self, f, g) {
-            Some(decided) => decided,
-            None => {
-                let question = self.level(f).min(self.level(g));
-                let domain = self.domain_size(question);
-                if domain >= WIDE {
-                    self.apply_wide(f, g, question, memo, op)
-                } else {
-                    let children = (0..domain)
-                        .map(|v| {
-                            let (a, b) =
-                                (self.cofactor(f, question, v), self.cofactor(g, question, v));
-                            self.apply_rec(a, b, memo, op)
-                        })
-                        .collect();
-                    self.node(question, children)
-                }
-            }
-        };
+        let result = self.expand(f, g, memo, op);
         memo.insert((f, g), result);
         result
+    }
+
+    /// [`Manager::apply_rec`] past what `op` decides: Shannon expansion on the earlier
+    /// of the two questions.
+    fn expand<F>(&mut self, f: NodeId, g: NodeId, memo: &mut Memo, op: &mut F) -> NodeId
+    where
+        F: FnMut(&mut Manager, NodeId, NodeId) -> Option<NodeId>,
+    {
+        let question = self.level(f).min(self.level(g));
+        let domain = self.domain_size(question);
+        if domain >= WIDE {
+            return self.apply_wide(f, g, question, memo, op);
+        }
+        let children = (0..domain)
+            .map(|v| {
+                let (a, b) = (self.cofactor(f, question, v), self.cofactor(g, question, v));
+                self.apply_rec(a, b, memo, op)
+            })
+            .collect();
+        self.node(question, children)
     }
 
     /// [`Manager::apply_rec`] on a wide question: each stretch's child, found once,
