@@ -601,11 +601,32 @@ impl Manager {
     }
 
     /// True exactly when the answer to `question` is one of `values`.
+    ///
+    /// Built from the runs of consecutive values, not by asking of every answer
+    /// whether it is one of them: a national directory's services each cover a few
+    /// districts of a 343-locality question.
     pub fn var_in(&mut self, question: QuestionIx, values: &BTreeSet<ValueIx>) -> NodeId {
-        let children = (0..self.domain_size(question))
-            .map(|v| if values.contains(&v) { TRUE } else { FALSE })
-            .collect();
-        self.node(question, children)
+        let domain = self.domain_size(question);
+        let mut runs = vec![(0, FALSE)];
+        let mut last: Option<ValueIx> = None;
+        for &v in values.range(..domain) {
+            if last.is_some_and(|l| l + 1 == v) {
+                last = Some(v);
+                continue;
+            }
+            if let Some(l) = last {
+                runs.push((l + 1, FALSE));
+            }
+            match runs.last_mut() {
+                Some(run) if run.0 == v => run.1 = TRUE,
+                _ => runs.push((v, TRUE)),
+            }
+            last = Some(v);
+        }
+        if let Some(l) = last.filter(|&l| l + 1 < domain) {
+            runs.push((l + 1, FALSE));
+        }
+        self.node_in_runs(question, runs)
     }
 
     /// Boolean negation (any non-zero leaf counts as true).
@@ -1432,6 +1453,34 @@ pub(crate) mod tests {
                 assert_eq!(m.intersects(f, g), both, "intersects {f} {g}");
                 let implied = all.iter().all(|s| !holds(f, s) || holds(g, s));
                 assert_eq!(implies(&mut m, f, g), implied, "implies {f} {g}");
+            }
+        }
+    }
+
+    /// `var_in`, built from runs of values, is the node built answer by answer, on a
+    /// narrow and a wide question, for every set of the first five values and some
+    /// sets reaching the last.
+    #[test]
+    fn var_in_is_the_node_of_its_answers() {
+        let mut m = Manager::new(vec![5, WIDE + 3]);
+        for question in [0, 1] {
+            let domain = m.domain_size(question);
+            let last = domain - 1;
+            let mut sets: Vec<BTreeSet<ValueIx>> = (0u32..32)
+                .map(|bits| (0..5).filter(|v| bits & (1 << v) != 0).collect())
+                .collect();
+            sets.extend([set(&[last]), set(&[0, last]), (2..=last).collect()]);
+            sets.push((0..=last + 4).collect());
+            for values in &sets {
+                let children = (0..domain)
+                    .map(|v| if values.contains(&v) { TRUE } else { FALSE })
+                    .collect();
+                let by_answer = m.node(question, children);
+                assert_eq!(
+                    m.var_in(question, values),
+                    by_answer,
+                    "{question} {values:?}"
+                );
             }
         }
     }
