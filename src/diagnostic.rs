@@ -504,17 +504,15 @@ impl SourceCode for Shown {
 /// Words for the terminal, with control, invisible and bidi characters (which input
 /// values quoted in a message may hold) written as `\u{..}` escapes.
 fn escaped(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c != '\n'
-                && (c.is_control() || crate::directory::values::invisible_name(c).is_some())
-            {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\n' && (c.is_control() || crate::directory::values::invisible_name(c).is_some()) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The text with every control, invisible or bidi character (other than line ends and
