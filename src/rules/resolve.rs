@@ -796,8 +796,15 @@ impl Resolver<'_> {
         self.directory
             .group_members(group)
             .into_iter()
-            .filter_map(|i| self.directory.localities.get(i))
-            .filter_map(|l| question.domain.index_of(&l.id.value))
+            .filter_map(|i| {
+                let id = &self.directory.localities.get(i)?.id.value;
+                // A locality question's answers are the directory's localities, in
+                // their order: found at once rather than searched for among hundreds.
+                match question.domain.values.get(i) {
+                    Some(value) if value.id == *id => ValueIx::try_from(i).ok(),
+                    _ => question.domain.index_of(id),
+                }
+            })
             .collect()
     }
 }
