@@ -791,27 +791,35 @@ impl Manager {
         if refuted.contains(&nodes) {
             return false;
         }
-        let Some(question) = nodes.iter().map(|&n| self.level(n)).min() else {
+        // Each node's question and children, looked up once: the search visits
+        // millions of tuples in a national check.
+        let entries = nodes.map(|n| self.nodes.get(n as usize).copied());
+        let levels = entries.map(|e| match e {
+            Some((question, _)) if question != LEAF => question as usize,
+            _ => self.domains.len(),
+        });
+        let Some(&question) = levels.iter().min() else {
             return false;
         };
-        if self.domain_size(question) >= WIDE {
+        let domain = self.domain_size(question);
+        if domain >= WIDE {
             return self.exists_wide(nodes, question, refuted, decide);
         }
-        // The children of the nodes that test this question, looked up once; the
-        // others stay as they are whatever the answer.
-        let children = nodes.map(|n| match self.get(n) {
-            Some(Node::Branch {
-                question: q,
-                children,
-            }) if q == question => Some(children),
-            _ => None,
-        });
+        // The children of the nodes that test this question (one per answer, as the
+        // question is narrow); the others stay as they are whatever the answer.
+        let mut children: [Option<&[NodeId]>; N] = [None; N];
+        for ((slot, entry), &level) in children.iter_mut().zip(entries).zip(&levels) {
+            if let Some((_, start)) = entry.filter(|_| level == question) {
+                let start = start as usize;
+                *slot = self.arena.get(start..start + domain as usize);
+            }
+        }
         let mut previous = None;
-        let found = (0..self.domain_size(question)).any(|v| {
+        let found = (0..domain as usize).any(|v| {
             let mut next = nodes;
             for (slot, children) in next.iter_mut().zip(&children) {
                 if let Some(children) = children {
-                    *slot = children.get(v).unwrap_or(FALSE);
+                    *slot = children.get(v).copied().unwrap_or(FALSE);
                 }
             }
             // Neighbouring answers often lead to the same place (localities of one
