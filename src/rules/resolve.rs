@@ -3,7 +3,7 @@
 //! set of its values for which the test holds.
 
 use std::cell::Cell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Diagnostic;
 use crate::directory::model::{Client, Directory, RiskLevel};
@@ -37,6 +37,7 @@ pub fn resolve(
         directory,
         set: RuleSet::default(),
         diagnostics: Cell::new(Vec::new()),
+        pathway_ids: BTreeMap::new(),
     };
     let items = || files.iter().flat_map(|f| f.items.iter());
     // Questions first, so that a condition may use a question declared in any file.
@@ -64,6 +65,9 @@ struct Resolver<'a> {
     /// borrowed from `set` while its values are checked (a national rule set tests a
     /// 343-locality question thousands of times).
     diagnostics: Cell<Vec<Diagnostic>>,
+    /// Where each pathway kept so far was declared, by id: a national rule set's
+    /// thousands are each checked against all before them.
+    pathway_ids: BTreeMap<String, Span>,
 }
 
 impl Resolver<'_> {
@@ -344,7 +348,7 @@ impl Resolver<'_> {
     }
 
     fn pathway(&mut self, decl: &PathwayDecl) {
-        let duplicate = self.set.pathway(&decl.id).map(|(_, p)| p.id.span);
+        let duplicate = self.pathway_ids.get(&decl.id.value).copied();
         let condition = decl.condition.as_ref().map(|c| self.condition(c));
         let referrals = self.referrals(&decl.referrals);
         if let Some(first) = duplicate {
@@ -365,6 +369,7 @@ impl Resolver<'_> {
             Some(Some(condition)) => condition,
             Some(None) => return,
         };
+        self.pathway_ids.insert(decl.id.value.clone(), decl.id.span);
         self.set.pathways.push(Pathway {
             id: decl.id.clone(),
             title: decl.title.value.clone(),
