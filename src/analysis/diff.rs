@@ -175,14 +175,19 @@ fn version(side: &Side) -> Version {
 /// Pathways on both sides (by id) whose conditions hold in different situations: in
 /// the shared manager, different nodes.
 fn moved_pathways(sets: &Sets) -> BTreeSet<String> {
-    let new_rules = sets.new.rules();
+    // Looked up by id in a map: a national rule set's thousands of pathways, each
+    // searched for among the other side's, was quadratic.
+    let new_ids: BTreeMap<&str, usize> = (sets.new.rules().pathways.iter())
+        .enumerate()
+        .map(|(n, pathway)| (pathway.id.value.as_str(), n))
+        .collect();
     sets.old
         .rules()
         .pathways
         .iter()
         .enumerate()
         .filter_map(|(o, pathway)| {
-            let (n, _) = new_rules.pathway(&pathway.id.value)?;
+            let n = *new_ids.get(pathway.id.value.as_str())?;
             (sets.old.condition(o)? != sets.new.condition(n)?).then(|| pathway.id.value.clone())
         })
         .collect()
