@@ -154,7 +154,8 @@ def whole(check):
         return f"did not finish in {check['wall_s']:.0f} s"
     if check["status"] == "failed":
         return f"failed after {check['wall_s']:.1f} s"
-    return f"{check['wall_s']:.2f} s"
+    runs = check.get("runs", 1)
+    return f"{check['wall_s']:.2f} s" + (f" (median of {runs})" if runs > 1 else "")
 
 
 PHASES = [("load_directory", "load directory"), ("load_rules", "parse + resolve rules"), ("compile", "compile"),

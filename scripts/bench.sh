@@ -26,6 +26,7 @@
 #   TIMEOUT     seconds any one whole-process run may take (default 120)
 #   DIVAN_TIMEOUT  seconds the phase benchmarks of one size may take (default 900)
 #   RUNS        hyperfine runs per command (default 5)
+#   CHECK_RUNS  runs of each whole-process `pathways check`; the median is kept (default 5)
 #   SERVE_EDITS one-line changes `serve` rebuilds after (default 20)
 #   RUN_NOTE    a sentence recorded with this run's figures (why these sizes, say)
 #   PEERS_TARGET  the peers' own Cargo target folder (default peers/target)
@@ -46,6 +47,7 @@ SERVICES="${SERVICES:-100 1000 3000 10000}"
 TIMEOUT="${TIMEOUT:-120}"
 DIVAN_TIMEOUT="${DIVAN_TIMEOUT:-900}"
 RUNS="${RUNS:-5}"
+CHECK_RUNS="${CHECK_RUNS:-5}"
 ONLY="${ONLY:-sizes zen hugo memory serve}"
 SERVE_EDITS="${SERVE_EDITS:-20}"
 OUT="${BENCH_OUT:-target/bench-suite}"
@@ -116,6 +118,20 @@ print(json.dumps({"status": sys.argv[2], "wall_s": h * 3600 + m * 60 + s, "peak_
 EOF
 }
 
+# timed_median N FILE CMD...: `timed` N times; prints the median wall time, the largest
+# peak memory and the first status that is not ok (one run of a whole process on a
+# shared machine can be a third off).
+timed_median() {
+    local n="$1" file="$2"; shift 2
+    local i results=()
+    for ((i = 1; i <= n; i++)); do results+=("$(timed "$file" "$@")"); done
+    python3 -c 'import json, statistics, sys
+runs = [json.loads(r) for r in sys.argv[1:]]
+bad = [r["status"] for r in runs if r["status"] != "ok"]
+print(json.dumps({"status": bad[0] if bad else "ok", "wall_s": statistics.median(r["wall_s"] for r in runs),
+                  "peak_kb": max(r["peak_kb"] for r in runs), "runs": len(runs)}))' "${results[@]}"
+}
+
 # size_of SERIES VALUE: the base size with one part replaced.
 size_of() {
     local l q s p
@@ -138,7 +154,7 @@ if wants sizes; then
     : > "$RESULTS/sizes.jsonl"
     for size in "${!SERIES_OF[@]}"; do
         root=$(area "$size")
-        check=$(timed "$OUT/time-check-$size.txt" "$PATHWAYS_BIN" --root "$root" check)
+        check=$(timed_median "$CHECK_RUNS" "$OUT/time-check-$size.txt" "$PATHWAYS_BIN" --root "$root" check)
         (ulimit -v "$MEMORY_LIMIT_KB"; PATHWAYS_BENCH_SIZES="$size" timeout "$DIVAN_TIMEOUT" \
             "$PHASES" --bench --color never > "$OUT/divan-$size.txt" 2>"$OUT/divan-$size.err") || true
         phases=$(python3 scripts/bench-report.py divan "$OUT/divan-$size.txt")
@@ -195,7 +211,7 @@ if wants memory; then
     # The Hugo part leaves hundreds of thousands of written pages for the kernel to
     # flush; flushed now, that work does not share the cores with the timed check.
     sync
-    check=$(timed "$OUT/time-national-check.txt" "$PATHWAYS_BIN" --root "$root" check)
+    check=$(timed_median "$CHECK_RUNS" "$OUT/time-national-check.txt" "$PATHWAYS_BIN" --root "$root" check)
     build=$(timed "$OUT/time-national-build.txt" "$PATHWAYS_BIN" --root "$root" build --out "$OUT/site-national")
     echo "{\"run\": $RUN, \"size\": \"$NATIONAL\", \"check\": $check, \"build\": $build}" > "$RESULTS/memory.jsonl"
     echo "memory $NATIONAL: check $check, build $build"
