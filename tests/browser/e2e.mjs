@@ -181,10 +181,15 @@ async function follow(page, link) {
   await page.waitForLoadState("load");
 }
 
+/* The finder sets the fragment, then draws the next page on `hashchange`: waits for both,
+   since a busy machine can leave the old page on screen after the fragment has changed
+   (the next page always has another heading: each step asks a different question). */
 async function continueWithJs(page) {
-  const before = await page.evaluate(() => location.hash);
+  const shown = () => [location.hash, document.querySelector("main h1")?.textContent];
+  const before = await page.evaluate(shown);
   await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForFunction((h) => location.hash !== h, before);
+  await page.waitForFunction(([hash, title]) =>
+    location.hash !== hash && document.querySelector("main h1")?.textContent !== title, before);
 }
 
 async function continueWithoutJs(page, input) {
