@@ -612,8 +612,10 @@ impl<'a> Resolver<'a> {
         self.directory
             .group_members(group)
             .into_iter()
-            .filter_map(|l| self.directory.localities.get(l))
-            .filter_map(|l| question.domain.index_of(&l.id.value))
+            .filter_map(|i| {
+                let locality = self.directory.localities.get(i)?;
+                question.domain.index_of_near(&locality.id.value, i)
+            })
             .collect()
     }
 }

@@ -96,6 +96,16 @@ impl Domain {
             .and_then(|i| ValueIx::try_from(i).ok())
     }
 
+    /// [`Domain::index_of`], looking first at `at`: a locality question's answers are
+    /// the directory's localities in order, so the directory's `at`th locality is
+    /// found at once rather than searched for among hundreds.
+    pub fn index_of_near(&self, id: &str, at: usize) -> Option<ValueIx> {
+        match self.values.get(at) {
+            Some(value) if value.id == id => ValueIx::try_from(at).ok(),
+            _ => self.index_of(id),
+        }
+    }
+
     pub fn value(&self, index: ValueIx) -> Option<&Value> {
         self.values.get(index as usize)
     }

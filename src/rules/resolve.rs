@@ -802,13 +802,8 @@ impl Resolver<'_> {
             .group_members(group)
             .into_iter()
             .filter_map(|i| {
-                let id = &self.directory.localities.get(i)?.id.value;
-                // A locality question's answers are the directory's localities, in
-                // their order: found at once rather than searched for among hundreds.
-                match question.domain.values.get(i) {
-                    Some(value) if value.id == *id => ValueIx::try_from(i).ok(),
-                    _ => question.domain.index_of(id),
-                }
+                let locality = self.directory.localities.get(i)?;
+                question.domain.index_of_near(&locality.id.value, i)
             })
             .collect()
     }
