@@ -412,9 +412,14 @@ impl Manager {
                 domain,
             }
         } else {
-            Children::Each(self.arena.get(start..start + domain as usize)?)
+            Children::Each(self.each_from(start, domain)?)
         };
         Some(Node::Branch { question, children })
+    }
+
+    /// A narrow branch's children, one per answer, from `start` in the arena.
+    fn each_from(&self, start: usize, domain: u32) -> Option<&[NodeId]> {
+        self.arena.get(start..start + domain as usize)
     }
 
     /// The value of a leaf, or `None` for a branch.
@@ -457,7 +462,15 @@ impl Manager {
 
     /// Where a node sits in the order: its question, or past the last for a leaf.
     fn level(&self, id: NodeId) -> usize {
-        self.question_of(id).unwrap_or(self.domains.len())
+        self.level_of(self.nodes.get(id as usize).copied())
+    }
+
+    /// The level of a node's entry in the node table (see [`Manager::level`]).
+    fn level_of(&self, entry: Option<(u32, u32)>) -> usize {
+        match entry {
+            Some((question, _)) if question != LEAF => question as usize,
+            _ => self.domains.len(),
+        }
     }
 
     /// The node reached from `id` when `question` has `value` (itself when the node
@@ -607,24 +620,18 @@ impl Manager {
     /// districts of a 343-locality question.
     pub fn var_in(&mut self, question: QuestionIx, values: &BTreeSet<ValueIx>) -> NodeId {
         let domain = self.domain_size(question);
+        // Each value starts a true run (or turns the false one starting there true)
+        // and a false one after it; neighbouring runs alike are joined as the node is
+        // made.
         let mut runs = vec![(0, FALSE)];
-        let mut last: Option<ValueIx> = None;
         for &v in values.range(..domain) {
-            if last.is_some_and(|l| l + 1 == v) {
-                last = Some(v);
-                continue;
-            }
-            if let Some(l) = last {
-                runs.push((l + 1, FALSE));
-            }
             match runs.last_mut() {
                 Some(run) if run.0 == v => run.1 = TRUE,
                 _ => runs.push((v, TRUE)),
             }
-            last = Some(v);
-        }
-        if let Some(l) = last.filter(|&l| l + 1 < domain) {
-            runs.push((l + 1, FALSE));
+            if v + 1 < domain {
+                runs.push((v + 1, FALSE));
+            }
         }
         self.node_in_runs(question, runs)
     }
@@ -794,10 +801,7 @@ impl Manager {
         // Each node's question and children, looked up once: the search visits
         // millions of tuples in a national check.
         let entries = nodes.map(|n| self.nodes.get(n as usize).copied());
-        let levels = entries.map(|e| match e {
-            Some((question, _)) if question != LEAF => question as usize,
-            _ => self.domains.len(),
-        });
+        let levels = entries.map(|e| self.level_of(e));
         let Some(&question) = levels.iter().min() else {
             return false;
         };
@@ -810,8 +814,7 @@ impl Manager {
         let mut children: [Option<&[NodeId]>; N] = [None; N];
         for ((slot, entry), &level) in children.iter_mut().zip(entries).zip(&levels) {
             if let Some((_, start)) = entry.filter(|_| level == question) {
-                let start = start as usize;
-                *slot = self.arena.get(start..start + domain as usize);
+                *slot = self.each_from(start as usize, domain);
             }
         }
         let mut previous = None;
