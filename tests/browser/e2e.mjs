@@ -173,23 +173,29 @@ async function walk(page, scenario, next, asked = []) {
   throw new Error("the finder did not reach a result in 30 steps");
 }
 
-/* Clicks a link and waits for the page (or, with JavaScript, the fragment) to change. */
+/* Clicks a link and waits for the next page to be drawn. */
 async function follow(page, link) {
-  const before = page.url();
-  await link.click();
-  await page.waitForURL((u) => u.href !== before);
-  await page.waitForLoadState("load");
+  await moveOn(page, () => link.click());
 }
 
-/* The finder sets the fragment, then draws the next page on `hashchange`: waits for both,
-   since a busy machine can leave the old page on screen after the fragment has changed
-   (the next page always has another heading: each step asks a different question). */
+/* The finder sets the fragment, then draws the next page on `hashchange`. */
 async function continueWithJs(page) {
-  const shown = () => [location.hash, document.querySelector("main h1")?.textContent];
-  const before = await page.evaluate(shown);
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.waitForFunction(([hash, title]) =>
-    location.hash !== hash && document.querySelector("main h1")?.textContent !== title, before);
+  await moveOn(page, () => page.getByRole("button", { name: "Continue" }).click());
+}
+
+/* Does `act`, then waits for both a new address (a page, or with JavaScript a fragment)
+   and a new heading: with JavaScript the finder draws the next page on `hashchange`, so
+   a busy machine can leave the old page on screen after the fragment has changed, and
+   the test would read it again (every step of a journey has a heading of its own). */
+async function moveOn(page, act) {
+  const [href, title] = [page.url(), await heading(page)];
+  await act();
+  await page.waitForURL((u) => u.href !== href);
+  await page.waitForLoadState("load");
+  for (let waited = 0; (await heading(page)) === title; waited += 20) {
+    assert(waited < 10000, `"${title}" was still on screen 10 s after moving on`);
+    await page.waitForTimeout(20);
+  }
 }
 
 async function continueWithoutJs(page, input) {
