@@ -124,6 +124,7 @@ fn the_example_builds_with_every_page() {
         "categories.html",
         "tiers.html",
         "localities.html",
+        "localities/hilsea.html",
         "map.html",
         "search.html",
         "staying-safe.html",
@@ -136,6 +137,38 @@ fn the_example_builds_with_every_page() {
     }
     let area = Area::load(&example_root());
     assert_eq!(count("services/"), area.directory.services.len());
+}
+
+/// Each area's page lists exactly the services that cover it but not every area;
+/// `localities.html` lists those that cover every area, once.
+#[test]
+fn each_area_lists_the_services_that_cover_it() {
+    let files = files(example());
+    let area = Area::load(&example_root());
+    let directory = &area.directory;
+    let places = directory.places();
+    let index = page(files, "localities.html");
+    let coverage: Vec<(String, Vec<usize>)> = directory
+        .services
+        .iter()
+        .map(|s| (format!("services/{}.html", s.id), places.covered(s)))
+        .collect();
+    let everywhere = |covered: &Vec<usize>| covered.len() == directory.localities.len();
+    assert!(coverage.iter().any(|(_, c)| everywhere(c)));
+    for (href, covered) in &coverage {
+        let listed = index.contains(&format!("href=\"{href}\""));
+        assert_eq!(listed, everywhere(covered), "localities.html, {href}");
+    }
+    for (i, locality) in directory.localities.iter().enumerate() {
+        let path = format!("localities/{}.html", locality.id.value);
+        assert!(index.contains(&format!("href=\"{path}\"")), "{path}");
+        let html = page(files, &path);
+        for (href, covered) in &coverage {
+            let listed = html.contains(&format!("href=\"../{href}\""));
+            let expected = covered.contains(&i) && !everywhere(covered);
+            assert_eq!(listed, expected, "{path}, {href}");
+        }
+    }
 }
 
 /// Follows the no-JavaScript pages from the finder for every situation of the example

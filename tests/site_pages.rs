@@ -34,6 +34,11 @@ fn resolve(fixture: &Value, context: &mut Value) {
     if let Some(id) = context.get("service").and_then(Value::as_str) {
         context["service"] = services[id].clone();
     }
+    for key in ["services", "everywhere"] {
+        if let Some(list) = context.get_mut(key) {
+            ids(list);
+        }
+    }
     for r in context
         .get_mut("referrals")
         .and_then(Value::as_array_mut)
@@ -94,7 +99,7 @@ fn search_data() -> Value {
 /// Renders the fixture site; returns it with the page templates used.
 fn build() -> (SiteFiles, BTreeSet<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let templates = Templates::load(&root.join("site/templates")).unwrap();
+    let templates = Templates::load(&root.join("site/templates"), &[]).unwrap();
     let fixture: Value = serde_json::from_str(PAGES).unwrap();
     let mut pages: Vec<(String, String, Value)> = fixture["pages"]
         .as_array()

@@ -13,6 +13,9 @@ use serde_json::{Map, Value};
 
 use crate::pages::{load, pages};
 
+/// What `pathways build` gives `service.html`, each a key of the front matter.
+const SERVICE_PAGE_KEYS: [&str; 3] = ["service", "pathways", "report_href"];
+
 /// Writes the Hugo project for the area at `root` into `out`; returns the page count.
 pub fn write(root: &Path, out: &Path) -> Result<usize, String> {
     let (area, date) = load(root)?;
@@ -31,18 +34,21 @@ pub fn write(root: &Path, out: &Path) -> Result<usize, String> {
     write_file(&out.join("hugo.toml"), &config)?;
     write_file(&out.join("layouts/_default/baseof.html"), BASEOF)?;
     write_file(&out.join("layouts/_default/single.html"), SINGLE)?;
-    let pages = pages(&area, date);
+    let pages = pages(&area, date)?;
     for page in &pages {
         let mut front = Map::new();
         front.insert("title".into(), Value::from(page.title.clone()));
-        if let Value::Object(context) = &page.context {
-            front.extend(context.clone());
+        for key in SERVICE_PAGE_KEYS {
+            let value = page.context.get(key).map(serde_json::to_value);
+            let value = value.transpose().map_err(|e| format!("{}: {e}", page.path))?;
+            front.insert(key.into(), value.unwrap_or_default());
         }
-        let description = page
-            .context
-            .pointer("/service/description")
+        let description = front
+            .get("service")
+            .and_then(|s| s.get("description"))
             .and_then(Value::as_str)
-            .unwrap_or_default();
+            .unwrap_or_default()
+            .to_string();
         let markdown = format!("{}\n\n{description}\n", Value::Object(front));
         let path = Path::new(&page.path).with_extension("md");
         write_file(&out.join("content").join(path), &markdown)?;

@@ -26,9 +26,9 @@ pub fn load(root: &Path) -> Result<(Area, Date), String> {
 /// Every service page, as `pathways build` makes it: the service's view, the
 /// pathways that refer to it in some situation (read from the compiled rules) and
 /// the link to report a change.
-pub fn pages(area: &Area, date: Date) -> Vec<Page> {
+pub fn pages(area: &Area, date: Date) -> Result<Vec<Page>, String> {
     let compiled = engine::compile(&area.rules, &area.directory, date);
-    service_pages(area, &compiled, date)
+    service_pages(area, &compiled, date).map_err(|d| d.message.clone())
 }
 
 /// Our build restricted to the service pages: renders each with the area's
@@ -40,7 +40,7 @@ pub fn build(root: &Path, out: &Path) -> Result<usize, String> {
         .map_err(|_| "the area's site settings have errors".to_string())?;
     let look = Look::for_area(root).map_err(|d| d.message.clone())?;
     let mut files = SiteFiles::new();
-    let pages = pages(&area, date);
+    let pages = pages(&area, date)?;
     let html = render_pages(&look.templates, &settings, &pages).map_err(|d| d.message.clone())?;
     for (page, html) in pages.iter().zip(html) {
         files.add(&page.path, html).map_err(|d| d.message.clone())?;

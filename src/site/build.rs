@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 use crate::analysis;
 use crate::area::Area;
 use crate::diagnostic::{self, Diagnostic};
-use crate::directory::model::{Directory, Tier};
+use crate::directory::model::{Directory, Service, Tier};
 use crate::engine::diagram::TRUE;
 use crate::engine::referred::Referred;
 use crate::engine::{self, Compiled, Diagram, Outcome, TooLarge};
@@ -32,10 +32,10 @@ use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
 use crate::site::look::Look;
 use crate::site::output::SiteFiles;
-use crate::site::pages::{Page, render_pages};
+use crate::site::pages::{Page, page_context, render_pages};
 use crate::site::search::SearchIndex;
 use crate::site::views::{
-    AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, service_page,
+    AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, locality_page, service_page,
 };
 use crate::site::words::{Words, capitalise};
 use crate::site::{SiteSettings, Templates, root_for, svg};
@@ -179,6 +179,37 @@ struct Site<'a> {
 /// for a site of thousands of result pages.
 const RENDER_BATCH: usize = 512;
 
+/// A letter of the A to Z and the services whose names start with it.
+#[derive(Serialize)]
+struct Letter {
+    letter: String,
+    services: Vec<ServiceItem>,
+}
+
+/// A heading of `directory_index.html` (a type of help or a tier) and its services.
+#[derive(Serialize)]
+struct ServiceGroup {
+    id: String,
+    name: String,
+    description: String,
+    services: Vec<ServiceItem>,
+}
+
+/// An area on `localities.html`, linking to its page.
+#[derive(Serialize)]
+struct LocalityLink {
+    name: String,
+    href: String,
+}
+
+/// A pathway (or the fallback) that leads to a service, on its page.
+#[derive(Clone, Serialize)]
+struct PathwayLink<'a> {
+    id: &'a str,
+    title: &'a str,
+    reason: &'a str,
+}
+
 /// A question as `_question.html` shows it.
 #[derive(Serialize)]
 struct QuestionView {
@@ -221,7 +252,7 @@ impl Site<'_> {
         path: &str,
         template: &'static str,
         title: &str,
-        context: Value,
+        context: tera::Context,
     ) -> Rendered {
         self.pages.push(Page {
             path: path.to_string(),
@@ -246,22 +277,27 @@ impl Site<'_> {
             "search.html",
             "search.html",
             "Search services",
-            json!({"search_data": safe_json_for_script(&search)}),
+            page_context! {"search_data" => safe_json_for_script(&search)},
         )?;
         self.page(
             "staying-safe.html",
             "staying-safe.html",
             "Staying safe online",
-            json!({}),
+            tera::Context::new(),
         )?;
         let feedback = mailto_href(&self.settings.feedback, Some("Accessibility"));
         self.page(
             "accessibility.html",
             "accessibility.html",
             "Accessibility statement",
-            json!({"feedback_href": feedback}),
+            page_context! {"feedback_href" => feedback},
         )?;
-        self.page("404.html", "404.html", "Page not found", json!({}))
+        self.page(
+            "404.html",
+            "404.html",
+            "Page not found",
+            tera::Context::new(),
+        )
     }
 
     fn start(&mut self) -> Rendered {
@@ -270,7 +306,7 @@ impl Site<'_> {
             "index.html",
             "start.html",
             "Find where to refer",
-            json!({"question_count": questions, "start_href": "finder.html"}),
+            page_context! {"question_count" => questions, "start_href" => "finder.html"},
         )
     }
 
@@ -297,7 +333,10 @@ impl Site<'_> {
             "finder.html",
             "finder.html",
             "Find where to refer",
-            json!({"question": root_question, "finder_data": safe_json_for_script(&data)}),
+            page_context! {
+                "question" => root_question,
+                "finder_data" => safe_json_for_script(&data),
+            },
         )?;
         match &journey {
             Journey::Paths(pages) => {
@@ -398,7 +437,7 @@ impl Site<'_> {
                     &path,
                     "question.html",
                     &title,
-                    json!({"question": view, "back_href": back}),
+                    page_context! {"question" => view, "back_href" => back},
                 )
             }
             PathPage::Question { .. } => Ok(()),
@@ -434,11 +473,11 @@ impl Site<'_> {
             &path,
             "check.html",
             "Check your answers",
-            json!({
-                "answers": answers,
-                "back_href": back,
-                "continue_href": format!("{root}{}", journey::result_page(outcome)),
-            }),
+            page_context! {
+                "answers" => answers,
+                "back_href" => back,
+                "continue_href" => format!("{root}{}", journey::result_page(outcome)),
+            },
         )
     }
 
@@ -457,7 +496,7 @@ impl Site<'_> {
             &path,
             "question.html",
             &title,
-            json!({"question": view, "back_href": back}),
+            page_context! {"question" => view, "back_href" => back},
         )
     }
 
@@ -471,12 +510,12 @@ impl Site<'_> {
             &journey::result_page(outcome),
             "results.html",
             "Where to refer",
-            json!({
-                "referrals": referrals,
-                "fallback_reason": fallback_reason,
-                "answers": [],
-                "back_href": null,
-            }),
+            page_context! {
+                "referrals" => referrals,
+                "fallback_reason" => fallback_reason,
+                "answers" => [(); 0],
+                "back_href" => None::<String>,
+            },
         )
     }
 
@@ -510,56 +549,56 @@ impl Site<'_> {
 
     fn directory_pages(&mut self) -> Rendered {
         let directory = self.directory();
-        let mut services: Vec<&crate::directory::model::Service> =
-            directory.services.iter().collect();
+        let mut services: Vec<&Service> = directory.services.iter().collect();
         services.sort_by_key(|s| (s.name.value.to_lowercase(), s.id.clone()));
-        let mut letters: Vec<(String, Vec<ServiceItem>)> = Vec::new();
+        let mut letters: Vec<Letter> = Vec::new();
         for service in services {
             let letter = letter(&service.name.value);
             match letters.last_mut() {
-                Some((last, items)) if *last == letter => items.push(ServiceItem::new(service)),
-                _ => letters.push((letter, vec![ServiceItem::new(service)])),
+                Some(last) if last.letter == letter => {
+                    last.services.push(ServiceItem::new(service))
+                }
+                _ => letters.push(Letter {
+                    letter,
+                    services: vec![ServiceItem::new(service)],
+                }),
             }
         }
-        let letters: Vec<Value> = letters
-            .into_iter()
-            .map(|(letter, services)| json!({"letter": letter, "services": services}))
-            .collect();
         let count = directory.services.len();
         let categories = self.category_groups();
         let tiers = self.tier_groups();
-        let localities = self.locality_groups();
         self.page(
             "directory.html",
             "directory.html",
             "Services A to Z",
-            json!({"service_count": count, "letters": letters}),
+            page_context! {"service_count" => count, "letters" => letters},
         )?;
         self.page(
             "categories.html",
             "directory_index.html",
             "Services by type of help",
-            json!({"heading": "Services by type of help", "browse": "category", "intro": null, "groups": categories}),
+            page_context! {
+                "heading" => "Services by type of help",
+                "browse" => "category",
+                "intro" => None::<&str>,
+                "groups" => categories,
+            },
         )?;
         self.page(
             "tiers.html",
             "directory_index.html",
             "Services by tier",
-            json!({"heading": "Services by tier", "browse": "tier",
-                   "intro": "Tiers run from T1, universal help for everyone, to T4, for people at risk of death or serious harm.",
-                   "groups": tiers}),
+            page_context! {
+                "heading" => "Services by tier",
+                "browse" => "tier",
+                "intro" => "Tiers run from T1, universal help for everyone, to T4, for people at risk of death or serious harm.",
+                "groups" => tiers,
+            },
         )?;
-        self.page(
-            "localities.html",
-            "directory_index.html",
-            "Services by area",
-            json!({"heading": "Services by area", "browse": "locality",
-                   "intro": "The services that cover each area, including national services that cover everywhere.",
-                   "groups": localities}),
-        )
+        self.locality_pages()
     }
 
-    fn items(&self, keep: impl Fn(&crate::directory::model::Service) -> bool) -> Vec<ServiceItem> {
+    fn items(&self, keep: impl Fn(&Service) -> bool) -> Vec<ServiceItem> {
         self.directory()
             .services
             .iter()
@@ -568,51 +607,83 @@ impl Site<'_> {
             .collect()
     }
 
-    fn category_groups(&self) -> Vec<Value> {
+    fn category_groups(&self) -> Vec<ServiceGroup> {
         self.directory()
             .categories
             .iter()
-            .map(|c| {
-                json!({"id": c.id.value, "name": c.name, "description": c.description,
-                       "services": self.items(|s| s.in_category(&c.id.value))})
+            .map(|c| ServiceGroup {
+                id: c.id.value.clone(),
+                name: c.name.clone(),
+                description: c.description.clone(),
+                services: self.items(|s| s.in_category(&c.id.value)),
             })
             .collect()
     }
 
-    fn tier_groups(&self) -> Vec<Value> {
+    fn tier_groups(&self) -> Vec<ServiceGroup> {
         [Tier::T1, Tier::T2, Tier::T3, Tier::T4]
             .into_iter()
-            .map(|t| {
-                json!({"id": format!("{t:?}").to_lowercase(), "name": crate::site::words::tier(t),
-                       "description": "", "services": self.items(|s| s.tiers.contains(&t))})
+            .map(|t| ServiceGroup {
+                id: format!("{t:?}").to_lowercase(),
+                name: crate::site::words::tier(t).to_string(),
+                description: String::new(),
+                services: self.items(|s| s.tiers.contains(&t)),
             })
             .collect()
     }
 
-    fn locality_groups(&self) -> Vec<Value> {
+    /// `localities.html`, which lists the areas and, once, the services that cover
+    /// every area, and a page per area with the other services that cover it: a
+    /// national service would otherwise be listed on every one of hundreds of pages.
+    fn locality_pages(&mut self) -> Rendered {
         let directory = self.directory();
-        // Each service's coverage is worked out once, not once per locality.
-        let mut covering: Vec<Vec<ServiceItem>> = vec![Vec::new(); directory.localities.len()];
         let places = directory.places();
+        let mut everywhere = Vec::new();
+        let mut covering: Vec<Vec<ServiceItem>> = vec![Vec::new(); directory.localities.len()];
         for service in &directory.services {
-            for i in places.covered(service) {
+            let covered = places.covered(service);
+            if covered.len() == directory.localities.len() {
+                everywhere.push(ServiceItem::new(service));
+                continue;
+            }
+            for i in covered {
                 if let Some(items) = covering.get_mut(i) {
                     items.push(ServiceItem::new(service));
                 }
             }
         }
-        directory
+        let links: Vec<LocalityLink> = directory
             .localities
             .iter()
-            .zip(covering)
-            .map(|(l, services)| {
-                json!({"id": l.id.value, "name": l.name, "description": "", "services": services})
+            .map(|l| LocalityLink {
+                name: l.name.clone(),
+                href: locality_page(&l.id.value),
             })
-            .collect()
+            .collect();
+        let everywhere_count = everywhere.len();
+        self.page(
+            "localities.html",
+            "localities.html",
+            "Services by area",
+            page_context! {"localities" => links, "everywhere" => everywhere},
+        )?;
+        for (link, services) in links.iter().zip(covering) {
+            self.page(
+                &link.href,
+                "locality.html",
+                &format!("Services in {}", link.name),
+                page_context! {
+                    "locality" => link.name,
+                    "services" => services,
+                    "everywhere_count" => everywhere_count,
+                },
+            )?;
+        }
+        Ok(())
     }
 
     fn service_pages(&mut self) -> Rendered {
-        let pages = service_pages(self.area, self.compiled, self.date);
+        let pages = service_pages(self.area, self.compiled, self.date)?;
         self.pages.extend(pages);
         Ok(())
     }
@@ -642,7 +713,7 @@ impl Site<'_> {
             "map.html",
             "map.html",
             "Pathway map",
-            json!({"pathways": pathways, "fallback": fallback, "diagram_svg": svg}),
+            page_context! {"pathways" => pathways, "fallback" => fallback, "diagram_svg" => svg},
         )
     }
 
@@ -673,7 +744,11 @@ impl Site<'_> {
 
 /// Every service's page (`services/ID.html`): its view, the pathways that refer to it
 /// in some situation on `date` and the link to report a change.
-pub fn service_pages(area: &Area, compiled: &Compiled, date: Date) -> Vec<Page> {
+pub fn service_pages(
+    area: &Area,
+    compiled: &Compiled,
+    date: Date,
+) -> Result<Vec<Page>, Box<Diagnostic>> {
     let words = Words {
         rules: &area.rules,
         directory: &area.directory,
@@ -689,12 +764,16 @@ pub fn service_pages(area: &Area, compiled: &Compiled, date: Date) -> Vec<Page> 
                 &area.directory.area.feedback,
                 Some(&format!("Change to service {}", service.id)),
             );
-            Page {
+            Ok(Page {
                 path: service_page(&service.id),
                 template: "service.html",
                 title: view.card.name.clone(),
-                context: json!({"service": view, "pathways": pathways, "report_href": report}),
-            }
+                context: page_context! {
+                    "service" => view,
+                    "pathways" => pathways,
+                    "report_href" => report,
+                },
+            })
         })
         .collect()
 }
@@ -702,14 +781,15 @@ pub fn service_pages(area: &Area, compiled: &Compiled, date: Date) -> Vec<Page> 
 /// For each service, in the directory's order, the fallback (first) and the pathways
 /// that refer to it in some situation: exact, asked of each service's referrals
 /// rather than read from the finder's outcomes, so the pages need no outcome table.
-fn pathways_leading_to(area: &Area, compiled: &Compiled) -> Vec<Vec<Value>> {
+fn pathways_leading_to<'a>(area: &'a Area, compiled: &Compiled) -> Vec<Vec<PathwayLink<'a>>> {
     let rules = &area.rules;
     let mut manager = compiled.manager().fresh();
     let referred = Referred::of(compiled, &mut manager);
-    let fallback = rules
-        .fallback
-        .as_ref()
-        .map(|f| json!({"id": "fallback", "title": "When no pathway applies", "reason": f.reason}));
+    let fallback = rules.fallback.as_ref().map(|f| PathwayLink {
+        id: "fallback",
+        title: "When no pathway applies",
+        reason: &f.reason,
+    });
     area.directory
         .services
         .iter()
@@ -719,7 +799,11 @@ fn pathways_leading_to(area: &Area, compiled: &Compiled) -> Vec<Vec<Value>> {
             let pathways = pathways
                 .iter()
                 .filter_map(|&p| rules.pathways.get(p))
-                .map(|p| json!({"id": p.id.value, "title": p.title, "reason": p.reason}));
+                .map(|p| PathwayLink {
+                    id: &p.id.value,
+                    title: &p.title,
+                    reason: &p.reason,
+                });
             fallback.chain(pathways).collect()
         })
         .collect()

@@ -1,7 +1,8 @@
 //! The site's look: its templates and static assets. An area restyles its site by
 //! keeping its own copies in `site/templates/` and `site/static/` beside `directory/`;
 //! an area without them (a synthetic one, say) gets the built-in ones, which are the
-//! files of this repository's `site/` compiled into the binary.
+//! files of this repository's `site/` compiled into the binary, and a template an
+//! area lacks (one added after it copied them) is the built-in one.
 
 use std::path::{Path, PathBuf};
 
@@ -21,12 +22,12 @@ macro_rules! builtin {
     };
 }
 
-const TEMPLATES: [(&str, &str); 20] = builtin!("templates":
+const TEMPLATES: [(&str, &str); 22] = builtin!("templates":
     "404.html", "_answers.html", "_base.html", "_directory_nav.html", "_facts.html",
     "_question.html", "_service.html", "_service_list.html", "accessibility.html",
-    "check.html", "directory.html", "directory_index.html", "finder.html", "map.html",
-    "question.html", "results.html", "search.html", "service.html", "start.html",
-    "staying-safe.html",
+    "check.html", "directory.html", "directory_index.html", "finder.html",
+    "localities.html", "locality.html", "map.html", "question.html", "results.html",
+    "search.html", "service.html", "start.html", "staying-safe.html",
 );
 
 const ASSETS: [(&str, &str); 5] = builtin!("static":
@@ -38,7 +39,7 @@ impl Look {
     pub fn for_area(root: &Path) -> Result<Look, Box<Diagnostic>> {
         let templates_dir = root.join("site/templates");
         let templates = if templates_dir.is_dir() {
-            Templates::load(&templates_dir)?
+            Templates::load(&templates_dir, &TEMPLATES)?
         } else {
             Templates::from_texts(&TEMPLATES)?
         };
@@ -171,6 +172,29 @@ mod tests {
         assert_eq!(templates, builtin);
         let assets = read_assets(&site.join("static")).unwrap();
         assert_eq!(assets, Look::builtin_assets());
+    }
+
+    /// An area's copy replaces the built-in template of its name; a template it has
+    /// no copy of is the built-in one.
+    #[test]
+    fn an_area_keeps_only_the_templates_it_changes() {
+        let root = tempfile::tempdir().unwrap();
+        let templates = root.path().join("site/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        let base = "ours: {% block title %}{% endblock title %}{% block scripts %}{% endblock scripts %}{% block main %}{% endblock main %}";
+        std::fs::write(templates.join("_base.html"), base).unwrap();
+        let look = Look::for_area(root.path()).unwrap();
+        let builtin: Vec<&str> = TEMPLATES
+            .iter()
+            .map(|(n, _)| *n)
+            .filter(|n| !n.starts_with('_'))
+            .collect();
+        assert_eq!(look.templates.pages(), builtin);
+        let mut context = tera::Context::new();
+        context.insert("root", "/");
+        let page = look.templates.render("404.html", &context).unwrap();
+        assert!(page.starts_with("ours: Page not found"), "{page}");
+        assert!(page.contains("<h1>Page not found</h1>"), "{page}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub mod words;
 
 pub use build::{Build, build};
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use jiff::civil::Date;
@@ -38,10 +39,15 @@ pub struct Templates {
 }
 
 impl Templates {
-    /// Loads `dir/*.html`, with HTML autoescaping on for all of them; each file
-    /// within [`look::MAX_TEMPLATE_BYTES`], at most [`look::MAX_LOOK_FILES`] of them.
-    pub fn load(dir: &Path) -> Result<Templates, Box<Diagnostic>> {
-        let mut texts = Vec::new();
+    /// Loads `dir/*.html` over `defaults`: a file replaces the default of its name, and
+    /// a template the area has no copy of (one added since it copied them) is the
+    /// default. HTML autoescaping is on for all; each file within
+    /// [`look::MAX_TEMPLATE_BYTES`], at most [`look::MAX_LOOK_FILES`] of them.
+    pub fn load(dir: &Path, defaults: &[(&str, &str)]) -> Result<Templates, Box<Diagnostic>> {
+        let mut texts: BTreeMap<String, String> = defaults
+            .iter()
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
         for (name, path) in look::files(dir, 1)? {
             if !name.ends_with(".html") {
                 continue;
@@ -56,7 +62,7 @@ impl Templates {
                     .help("save the template as UTF-8"),
                 )
             })?;
-            texts.push((name, text));
+            texts.insert(name, text);
         }
         let mut tera = html_templates();
         tera.add_raw_templates(texts)
@@ -296,7 +302,7 @@ mod tests {
             r#"<p title="{{ text }}">{{ text }}</p>"#,
         )
         .unwrap();
-        let templates = Templates::load(tmp.path()).unwrap();
+        let templates = Templates::load(tmp.path(), &[]).unwrap();
         let mut context = tera::Context::new();
         context.insert("text", r#""><script>alert('x')</script>&"#);
         assert_eq!(
@@ -309,7 +315,7 @@ mod tests {
     fn template_errors_are_diagnostics() {
         let tmp = tempfile::tempdir().unwrap();
         std::fs::write(tmp.path().join("page.html"), "{{ missing.field }}").unwrap();
-        let templates = Templates::load(tmp.path()).unwrap();
+        let templates = Templates::load(tmp.path(), &[]).unwrap();
         let error = templates
             .render("page.html", &tera::Context::new())
             .unwrap_err();

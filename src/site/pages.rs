@@ -4,7 +4,7 @@
 //! `page_title`; the pages come back in the order they were given, so the output does
 //! not depend on how the work was shared.
 
-use serde_json::Value;
+use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::parallel::map_in_order;
@@ -16,7 +16,31 @@ pub struct Page {
     pub path: String,
     pub template: &'static str,
     pub title: String,
-    pub context: Value,
+    /// Its values, already tera's: a page listing thousands of services converts
+    /// them once, and adding `site` and `root` to a copy copies no list.
+    pub context: tera::Context,
+}
+
+/// A page's own context from `"name" => value` pairs, each converted straight into
+/// tera's values; in a function returning `Result<_, Box<Diagnostic>>`.
+macro_rules! page_context {
+    ($($key:literal => $value:expr),* $(,)?) => {{
+        #[allow(unused_mut)]
+        let mut context = tera::Context::new();
+        $(context.insert_value($key, $crate::site::pages::value($key, &$value)?);)*
+        context
+    }};
+}
+pub(crate) use page_context;
+
+/// `value` as tera's, or why it cannot be (only a map with keys that are not text).
+pub fn value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<tera::Value, Box<Diagnostic>> {
+    tera::Value::try_from_serializable(value).map_err(|e| {
+        Box::new(Diagnostic::error(
+            "site-template-error",
+            format!("the page value `{name}` could not be prepared: {e}"),
+        ))
+    })
 }
 
 /// Renders every page; the first page (in order) that fails stops the build.
@@ -51,12 +75,7 @@ fn render_one(
     } else {
         root_for(path)
     };
-    let mut context = tera::Context::from_serialize(&page.context).map_err(|e| {
-        Box::new(Diagnostic::error(
-            "site-template-error",
-            format!("the page `{path}` could not be prepared: {e}"),
-        ))
-    })?;
+    let mut context = page.context.clone();
     context.insert_value("site", site.clone());
     context.insert("root", &root);
     context.insert("page_title", &page.title);

@@ -15,6 +15,11 @@ pub fn service_page(id: &str) -> String {
     format!("services/{id}.html")
 }
 
+/// The page of a locality's services, relative to the site root.
+pub fn locality_page(id: &str) -> String {
+    format!("localities/{id}.html")
+}
+
 /// A service as the finder's results and the templates' `_facts.html` show it.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct ServiceCard {

@@ -297,6 +297,7 @@ function pageTypes(files) {
     { name: "categories index", path: "categories.html" },
     { name: "tiers index", path: "tiers.html" },
     { name: "localities index", path: "localities.html" },
+    { name: "area page", path: first("localities/") },
     { name: "service page", path: first("services/") },
     { name: "pathway map", path: "map.html" },
     { name: "search", path: "search.html" },
