@@ -35,7 +35,7 @@ mod tests {
     fn a_build_names_its_phases_in_order() {
         let recorder = Recorder::default();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let built = crate::site::build::build_with(root, None, &recorder);
+        let built = crate::site::build::build_with(root, None, Default::default(), &recorder);
         assert!(!built.failed());
         assert_eq!(
             *recorder.0.borrow(),

@@ -474,6 +474,47 @@ fn hostile_text_is_inert_on_every_page() {
     );
 }
 
+/// `build --no-finder`: every page but the finder's, and nothing that leads to it.
+#[test]
+fn a_site_without_the_finder_has_every_other_page_and_no_way_to_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let output = Command::new(env!("CARGO_BIN_EXE_pathways"))
+        .args(["--color", "never", "build", "--no-finder", "--out"])
+        .arg(&out)
+        .current_dir(example_root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("(without the finder)"), "{stderr}");
+    let with_finder: Vec<&str> = files(example())
+        .iter()
+        .map(|(path, _)| path)
+        .filter(|path| *path != "finder.html" && !path.starts_with("finder/"))
+        .collect();
+    let mut without: Vec<String> = walkdir::WalkDir::new(&out)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(&out).unwrap();
+            relative.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    without.sort();
+    assert_eq!(without, with_finder);
+    for path in without.iter().filter(|p| p.ends_with(".html")) {
+        let html = std::fs::read_to_string(out.join(path)).unwrap();
+        assert!(!html.contains("finder.html"), "{path} links to the finder");
+        assert!(!html.contains("finder's"), "{path} mentions the finder");
+    }
+    let start = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(start.contains(r#"href="localities.html""#), "{start}");
+    let map = std::fs::read_to_string(out.join("map.html")).unwrap();
+    assert!(!map.contains("<svg"), "the drawing of the finder's questions");
+}
+
 /// A copy of the example area in a temporary directory, for builds that go wrong.
 fn example_copy() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();

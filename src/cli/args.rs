@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
+use crate::site::build::Finder;
+
 /// Referral pathways for domestic abuse services: check them, test them, publish them.
 #[derive(Debug, Parser)]
 #[command(name = "pathways", version, about, long_about = None)]
@@ -109,6 +111,8 @@ pub struct ServeArgs {
     pub port: u16,
     #[command(flatten)]
     pub date: DateArgs,
+    #[command(flatten)]
+    pub site: SiteArgs,
 }
 
 #[derive(Debug, Args)]
@@ -119,6 +123,27 @@ pub struct BuildArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub date: DateArgs,
+    #[command(flatten)]
+    pub site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    /// Leave out the pathway finder: the site has the directory, the pathways in words
+    /// and search. For rules whose finder is too large to publish (`finder-too-large`),
+    /// such as a national directory's.
+    #[arg(long)]
+    pub no_finder: bool,
+}
+
+impl SiteArgs {
+    pub fn finder(&self) -> Finder {
+        if self.no_finder {
+            Finder::Omitted
+        } else {
+            Finder::Built
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -8,13 +8,14 @@ use super::output::{Output, summary_line};
 use super::{Outcome, is_area_root};
 use crate::progress::Progress;
 use crate::site;
+use crate::site::build::Finder;
 
 pub fn run(cli: &Cli, args: &BuildArgs, out: &Output) -> Outcome {
     if !is_area_root(cli, out) {
         return Outcome::Failure;
     }
     out.progress(true);
-    let built = site::build::build_with(&cli.root, args.date.as_of, out);
+    let built = site::build::build_with(&cli.root, args.date.as_of, args.site.finder(), out);
     out.diagnostics(&built.sources, &built.diagnostics);
     let Some(files) = &built.files else {
         out.note(&format!(
@@ -29,13 +30,16 @@ pub fn run(cli: &Cli, args: &BuildArgs, out: &Output) -> Outcome {
         out.diagnostics(&built.sources, &[*problem]);
         return Outcome::Failure;
     }
-    let finder = files
-        .iter()
-        .filter(|(p, _)| p.starts_with("finder/"))
-        .count();
+    let finder = match args.site.finder() {
+        Finder::Built => {
+            let pages = files.iter().filter(|(p, _)| p.starts_with("finder/"));
+            format!("{} finder pages", pages.count())
+        }
+        Finder::Omitted => "without the finder".to_string(),
+    };
     let date = built.date.map(|d| d.to_string()).unwrap_or_default();
     out.note(&format!(
-        "built {} files ({finder} finder pages) as of {date} into `{}`; open `{}`",
+        "built {} files ({finder}) as of {date} into `{}`; open `{}`",
         files.len(),
         args.out.display(),
         Path::new(&args.out).join("index.html").display()

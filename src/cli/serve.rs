@@ -7,6 +7,7 @@ use super::args::{Cli, ServeArgs};
 use super::output::Output;
 use super::{Outcome, load_area};
 use crate::site;
+use crate::progress::Silent;
 use crate::site::serve::{BuildReport, Builder};
 
 pub fn run(cli: &Cli, args: &ServeArgs, out: &Output) -> Outcome {
@@ -15,8 +16,9 @@ pub fn run(cli: &Cli, args: &ServeArgs, out: &Output) -> Outcome {
     }
     let root = cli.root.clone();
     let as_of = args.date.as_of;
+    let finder = args.site.finder();
     let builder: Arc<Builder> = Arc::new(move || {
-        let built = site::build(&root, as_of);
+        let built = site::build::build_with(&root, as_of, finder, &Silent);
         let problems: String = built
             .diagnostics
             .iter()

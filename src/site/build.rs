@@ -60,15 +60,30 @@ impl Build {
     }
 }
 
+/// Whether a site has the pathway finder.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Finder {
+    #[default]
+    Built,
+    /// The directory, the pathways in words and search only: for rules whose finder
+    /// is too large to publish ([`FINDER_BYTES`]), such as a national directory's.
+    Omitted,
+}
+
 /// Builds the site of the area at `root`, for `as_of` (else the area's pinned date,
 /// else `SOURCE_DATE_EPOCH`, else today). Templates and assets come from
 /// `root/site/templates` and `root/site/static` when they exist, else the built-in ones.
 pub fn build(root: &Path, as_of: Option<Date>) -> Build {
-    build_with(root, as_of, &Silent)
+    build_with(root, as_of, Finder::Built, &Silent)
 }
 
-/// [`build`], telling `progress` as each phase starts.
-pub fn build_with(root: &Path, as_of: Option<Date>, progress: &dyn Progress) -> Build {
+/// [`build`], with or without the finder, telling `progress` as each phase starts.
+pub fn build_with(
+    root: &Path,
+    as_of: Option<Date>,
+    finder: Finder,
+    progress: &dyn Progress,
+) -> Build {
     progress.phase("loading the directory and rules");
     let area = Area::load(root);
     let mut result = Build {
@@ -87,7 +102,7 @@ pub fn build_with(root: &Path, as_of: Option<Date>, progress: &dyn Progress) -> 
     result.diagnostics.extend(analysis::check(&area, date));
     if !result.diagnostics.iter().any(Diagnostic::is_error) {
         match Look::for_area(root).map_err(|d| vec![*d]) {
-            Ok(look) => match render(&area, date, &look, progress) {
+            Ok(look) => match render(&area, date, &look, finder, progress) {
                 Ok(files) => result.files = Some(files),
                 Err(problems) => result.diagnostics.extend(problems),
             },
@@ -111,7 +126,7 @@ fn finder_too_large(too: TooLarge) -> Diagnostic {
             too.bytes >> 20
         ),
     )
-    .help("`pathways check`, `refer`, `explain` and `diff` still work on these rules; to publish a finder, split the area into smaller ones (by region, say) or merge pathways that differ only in a detail")
+    .help("`pathways build --no-finder` publishes the directory, the pathways in words and search without it, and `check`, `refer`, `explain` and `diff` still work on these rules; to publish a finder, split the area into smaller ones (by region, say) or merge pathways that differ only in a detail")
 }
 
 /// Renders every page of an area that checked cleanly, and checks every link.
@@ -119,14 +134,21 @@ pub fn render(
     area: &Area,
     date: Date,
     look: &Look,
+    finder: Finder,
     progress: &dyn Progress,
 ) -> Result<SiteFiles, Vec<Diagnostic>> {
-    let settings = SiteSettings::new(&area.directory.area, date)?;
+    let mut settings = SiteSettings::new(&area.directory.area, date)?;
+    settings.finder = finder == Finder::Built;
     progress.phase("compiling the rules");
     let compiled = engine::compile(&area.rules, &area.directory, date);
-    let diagram = compiled
-        .diagram_within(FINDER_BYTES)
-        .map_err(|too| vec![finder_too_large(too)])?;
+    let diagram = match finder {
+        Finder::Built => Some(
+            compiled
+                .diagram_within(FINDER_BYTES)
+                .map_err(|too| vec![finder_too_large(too)])?,
+        ),
+        Finder::Omitted => None,
+    };
     let mut site = Site {
         area,
         compiled: &compiled,
@@ -163,8 +185,9 @@ type Rendered = Result<(), Box<Diagnostic>>;
 struct Site<'a> {
     area: &'a Area,
     compiled: &'a Compiled,
-    /// The finder's diagram: the answers' situations and their outcomes.
-    diagram: &'a Diagram,
+    /// The finder's diagram (the answers' situations and their outcomes), unless the
+    /// site is built without the finder.
+    diagram: Option<&'a Diagram>,
     words: Words<'a>,
     date: Date,
     settings: &'a SiteSettings,
@@ -232,10 +255,6 @@ impl Site<'_> {
         &self.area.directory
     }
 
-    fn diagram(&self) -> &Diagram {
-        self.diagram
-    }
-
     /// Renders the queued pages (on every core) into the site's files.
     fn render_queued(&mut self) -> Rendered {
         let pages = std::mem::take(&mut self.pages);
@@ -268,7 +287,9 @@ impl Site<'_> {
 
     fn all_pages(&mut self) -> Rendered {
         self.start()?;
-        self.finder()?;
+        if let Some(diagram) = self.diagram {
+            self.finder(diagram)?;
+        }
         self.directory_pages()?;
         self.service_pages()?;
         self.map()?;
@@ -301,20 +322,23 @@ impl Site<'_> {
     }
 
     fn start(&mut self) -> Rendered {
-        let questions = longest_path(self.diagram());
+        let questions = self.diagram.map(longest_path);
+        let title = match self.diagram {
+            Some(_) => "Find where to refer",
+            None => "Find a service",
+        };
         self.page(
             "index.html",
             "start.html",
-            "Find where to refer",
+            title,
             page_context! {"question_count" => questions, "start_href" => "finder.html"},
         )
     }
 
     // ---- the finder ----
 
-    fn finder(&mut self) -> Rendered {
-        let diagram = self.diagram().clone();
-        let journey = Journey::new(&diagram);
+    fn finder(&mut self, diagram: &Diagram) -> Rendered {
+        let journey = Journey::new(diagram);
         let data = self.finder_data(&diagram);
         let root_question = match usize::try_from(diagram.root)
             .ok()
@@ -708,7 +732,7 @@ impl Site<'_> {
             json!({"sentence": "Applies when no pathway leads to any referral.",
                    "reason": f.reason, "refers": self.refers(&f.referrals)})
         });
-        let svg = svg::question_flow(self.diagram());
+        let svg = self.diagram.map(svg::question_flow);
         self.page(
             "map.html",
             "map.html",

@@ -141,6 +141,8 @@ pub struct SiteSettings {
     pub helpline: Option<HelplineView>,
     /// The reference date in words, e.g. "1 October 2012".
     pub as_of: String,
+    /// Whether the site has the pathway finder (see [`build::Finder`]).
+    pub finder: bool,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
@@ -205,6 +207,7 @@ impl SiteSettings {
                 feedback: area.feedback.clone(),
                 helpline,
                 as_of: long_date(as_of),
+                finder: true,
             }),
             _ => Err(problems),
         }
