@@ -42,6 +42,11 @@ pub struct Referred<'a> {
     direct: BTreeMap<ServiceIx, AtLeast>,
     /// Each service's categories.
     member_of: Vec<Vec<&'a str>>,
+    /// The sources (see [`Referred::sources`]) that name each open service, and those
+    /// that refer to each category, by index: a service asks only these, not every
+    /// pathway of a national rule set.
+    naming: BTreeMap<ServiceIx, Vec<usize>>,
+    referring: BTreeMap<&'a str, Vec<usize>>,
     /// (eligibility, where its categories are referred to) already joined: a national
     /// directory's services share both.
     joined: FastMap<(NodeId, NodeId), NodeId>,
@@ -73,6 +78,8 @@ impl<'a> Referred<'a> {
             categories: BTreeMap::new(),
             direct: BTreeMap::new(),
             member_of,
+            naming: BTreeMap::new(),
+            referring: BTreeMap::new(),
             joined: FastMap::default(),
         };
         referred.fallback = referred.fallback_applies(manager);
@@ -141,13 +148,23 @@ impl<'a> Referred<'a> {
     fn thresholds(&mut self, manager: &mut Manager) {
         let mut categories: BTreeMap<&'a str, [Vec<NodeId>; 3]> = BTreeMap::new();
         let mut direct: BTreeMap<ServiceIx, [Vec<NodeId>; 3]> = BTreeMap::new();
-        for (referrals, applies) in self.sources() {
+        let mut naming: BTreeMap<ServiceIx, Vec<usize>> = BTreeMap::new();
+        let mut referring: BTreeMap<&'a str, Vec<usize>> = BTreeMap::new();
+        for (source, (referrals, applies)) in self.sources().enumerate() {
             for r in referrals {
-                let lists = match (&r.target, self.open_service(&r.target)) {
-                    (Target::Category(c), _) => categories.entry(c.as_str()).or_default(),
-                    (Target::Service(_), Some(s)) => direct.entry(s).or_default(),
+                let (lists, sources) = match (&r.target, self.open_service(&r.target)) {
+                    (Target::Category(c), _) => (
+                        categories.entry(c.as_str()).or_default(),
+                        referring.entry(c.as_str()).or_default(),
+                    ),
+                    (Target::Service(_), Some(s)) => {
+                        (direct.entry(s).or_default(), naming.entry(s).or_default())
+                    }
                     (Target::Service(_), None) => continue,
                 };
+                if sources.last() != Some(&source) {
+                    sources.push(source);
+                }
                 for (list, u) in lists.iter_mut().zip(URGENCIES) {
                     if r.urgency >= u {
                         list.push(applies);
@@ -158,6 +175,8 @@ impl<'a> Referred<'a> {
         let mut join = |lists: [Vec<NodeId>; 3]| lists.map(|list| manager.or_any(list));
         self.categories = categories.into_iter().map(|(c, l)| (c, join(l))).collect();
         self.direct = direct.into_iter().map(|(s, l)| (s, join(l))).collect();
+        self.naming = naming;
+        self.referring = referring;
     }
 
     /// Each pathway's referrals with where it applies, then the fallback's.
@@ -236,27 +255,31 @@ impl<'a> Referred<'a> {
         else {
             return (Vec::new(), false);
         };
-        let reaches =
-            |referrals: &[ReferTo]| -> Option<NodeId> {
-                let categories = self.member_of.get(s).map_or(&[][..], Vec::as_slice);
-                if referrals.iter().any(|r| self.open_service(&r.target) == Some(s)) {
-                Some(TRUE)
-            } else if referrals.iter().any(
-                |r| matches!(&r.target, Target::Category(c) if categories.contains(&c.as_str())),
-            ) {
-                self.eligible.get(s).copied()
-            } else {
-                None
+        // Where each source that can refer to the service reaches it: anywhere it
+        // applies when it names the service, else where the service is eligible.
+        let eligible = self.eligible.get(s).copied().unwrap_or(FALSE);
+        let named = self.naming.get(&s).into_iter().flatten();
+        let mut reach: Vec<(usize, bool, NodeId)> = named.map(|&i| (i, false, TRUE)).collect();
+        for category in self.member_of.get(s).into_iter().flatten() {
+            let sources = self.referring.get(category).into_iter().flatten();
+            reach.extend(sources.map(|&i| (i, true, eligible)));
+        }
+        // Naming sorts first (`false`), so a source that both names the service and
+        // refers to one of its categories reaches it anywhere it applies.
+        reach.sort_unstable();
+        reach.dedup_by_key(|(i, _, _)| *i);
+        let mut pathways = Vec::new();
+        let mut fallback = false;
+        for (source, _, reach) in reach {
+            let applies = self.conditions.get(source).copied().unwrap_or(self.fallback);
+            if manager.meet([within, applies, reach]) {
+                match source < self.conditions.len() {
+                    true => pathways.push(source),
+                    false => fallback = true,
+                }
             }
-            };
-        let mut found = self.sources().map(|(referrals, applies)| {
-            reaches(referrals).is_some_and(|reach| manager.meet([within, applies, reach]))
-        });
-        let pathways = (0..self.conditions.len())
-            .zip(found.by_ref())
-            .filter_map(|(p, yes)| yes.then_some(p))
-            .collect();
-        (pathways, found.next().unwrap_or(false))
+        }
+        (pathways, fallback)
     }
 
     /// A pathway's condition, in the caller's manager.
