@@ -512,7 +512,10 @@ fn a_site_without_the_finder_has_every_other_page_and_no_way_to_it() {
     let start = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(start.contains(r#"href="localities.html""#), "{start}");
     let map = std::fs::read_to_string(out.join("map.html")).unwrap();
-    assert!(!map.contains("<svg"), "the drawing of the finder's questions");
+    assert!(
+        !map.contains("<svg"),
+        "the drawing of the finder's questions"
+    );
 }
 
 /// A copy of the example area in a temporary directory, for builds that go wrong.

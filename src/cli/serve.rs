@@ -6,8 +6,8 @@ use std::sync::Arc;
 use super::args::{Cli, ServeArgs};
 use super::output::Output;
 use super::{Outcome, load_area};
-use crate::site;
 use crate::progress::Silent;
+use crate::site;
 use crate::site::serve::{BuildReport, Builder};
 
 pub fn run(cli: &Cli, args: &ServeArgs, out: &Output) -> Outcome {

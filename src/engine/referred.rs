@@ -271,7 +271,11 @@ impl<'a> Referred<'a> {
         let mut pathways = Vec::new();
         let mut fallback = false;
         for (source, _, reach) in reach {
-            let applies = self.conditions.get(source).copied().unwrap_or(self.fallback);
+            let applies = self
+                .conditions
+                .get(source)
+                .copied()
+                .unwrap_or(self.fallback);
             if manager.meet([within, applies, reach]) {
                 match source < self.conditions.len() {
                     true => pathways.push(source),
