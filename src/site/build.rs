@@ -339,7 +339,7 @@ impl Site<'_> {
 
     fn finder(&mut self, diagram: &Diagram) -> Rendered {
         let journey = Journey::new(diagram);
-        let data = self.finder_data(&diagram);
+        let data = self.finder_data(diagram);
         let root_question = match usize::try_from(diagram.root)
             .ok()
             .and_then(|r| diagram.nodes.get(r))
@@ -347,9 +347,9 @@ impl Site<'_> {
             Some(node) => {
                 let hrefs = |c: &journey::Choice| match &journey {
                     Journey::Paths(_) => path_target(&[], node.0, c),
-                    Journey::Nodes { .. } => journey::node_target(&diagram, c.next),
+                    Journey::Nodes { .. } => journey::node_target(diagram, c.next),
                 };
-                Some(self.question_view(&diagram, node, hrefs))
+                Some(self.question_view(diagram, node, hrefs))
             }
             None => None,
         };
@@ -365,7 +365,7 @@ impl Site<'_> {
         match &journey {
             Journey::Paths(pages) => {
                 for page in pages {
-                    self.path_page(&diagram, page)?;
+                    self.path_page(diagram, page)?;
                 }
                 Ok(())
             }
@@ -375,10 +375,10 @@ impl Site<'_> {
                 outcomes,
             } => {
                 for &node in nodes.iter().skip(1) {
-                    self.node_page(&diagram, node, parents.get(&node).copied())?;
+                    self.node_page(diagram, node, parents.get(&node).copied())?;
                 }
                 for &outcome in outcomes {
-                    self.result_page(&diagram, outcome)?;
+                    self.result_page(diagram, outcome)?;
                 }
                 Ok(())
             }
