@@ -32,7 +32,7 @@ use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
 use crate::site::look::Look;
 use crate::site::output::SiteFiles;
-use crate::site::pages::{Page, page_context, render_pages};
+use crate::site::pages::{self, Page, page_context, render_pages};
 use crate::site::search::SearchIndex;
 use crate::site::views::{
     AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, locality_page, service_page,
@@ -659,20 +659,22 @@ impl Site<'_> {
     /// `localities.html`, which lists the areas and, once, the services that cover
     /// every area, and a page per area with the other services that cover it: a
     /// national service would otherwise be listed on every one of hundreds of pages.
+    /// Each service's entry is converted once and shared by every list it is on.
     fn locality_pages(&mut self) -> Rendered {
         let directory = self.directory();
         let places = directory.places();
         let mut everywhere = Vec::new();
-        let mut covering: Vec<Vec<ServiceItem>> = vec![Vec::new(); directory.localities.len()];
+        let mut covering: Vec<Vec<tera::Value>> = vec![Vec::new(); directory.localities.len()];
         for service in &directory.services {
             let covered = places.covered(service);
+            let item = pages::value("services", &ServiceItem::new(service))?;
             if covered.len() == directory.localities.len() {
-                everywhere.push(ServiceItem::new(service));
+                everywhere.push(item);
                 continue;
             }
             for i in covered {
                 if let Some(items) = covering.get_mut(i) {
-                    items.push(ServiceItem::new(service));
+                    items.push(item.clone());
                 }
             }
         }
@@ -685,23 +687,17 @@ impl Site<'_> {
             })
             .collect();
         let everywhere_count = everywhere.len();
-        self.page(
-            "localities.html",
-            "localities.html",
-            "Services by area",
-            page_context! {"localities" => links, "everywhere" => everywhere},
-        )?;
+        let mut index = page_context! {"localities" => links};
+        index.insert_value("everywhere", tera::Value::from(everywhere));
+        self.page("localities.html", "localities.html", "Services by area", index)?;
         for (link, services) in links.iter().zip(covering) {
-            self.page(
-                &link.href,
-                "locality.html",
-                &format!("Services in {}", link.name),
-                page_context! {
-                    "locality" => link.name,
-                    "services" => services,
-                    "everywhere_count" => everywhere_count,
-                },
-            )?;
+            let mut context = page_context! {
+                "locality" => link.name,
+                "everywhere_count" => everywhere_count,
+            };
+            context.insert_value("services", tera::Value::from(services));
+            let title = format!("Services in {}", link.name);
+            self.page(&link.href, "locality.html", &title, context)?;
         }
         Ok(())
     }
