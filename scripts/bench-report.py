@@ -69,14 +69,15 @@ def normalised(path):
 
 
 def hugo(args):
-    hyperfine, public, site, pages, size, version, run = args
+    hyperfine, public, site, pages, directory, size, version, run = args
     results = {}
     if os.path.exists(hyperfine):
         for r in json.load(open(hyperfine))["results"]:
             results[r["command"]] = {k: r[k] for k in ("mean", "stddev", "median", "min", "max")}
             results[r["command"]]["runs"] = len(r["times"])
     counts = {name: len(glob.glob(os.path.join(folder, "services", "*.html")))
-              for name, folder in [("hugo", public), ("pathways-build", site), ("pathways-service-pages", pages)]}
+              for name, folder in [("hugo", public), ("pathways-build", site), ("pathways-service-pages", pages),
+                                   ("pathways-build-no-finder", directory)]}
     hugo_pages = sorted(glob.glob(os.path.join(public, "services", "*.html")))
     sample = hugo_pages[:: max(1, len(hugo_pages) // 50)]
     same = sum(1 for p in sample
@@ -278,6 +279,7 @@ def hugo_section(rows, runs):
         base = t.get("hugo", {}).get("mean")
         for name, words in [("hugo", "`hugo` (Markdown + Go templates)"),
                             ("pathways-build", "`pathways build` (the whole site: check, finder, map, search, directory, service pages)"),
+                            ("pathways-build-no-finder", "`pathways build --no-finder` (the same without the finder)"),
                             ("pathways-service-pages", "our build of the service pages only (`pathways-peers service-pages`)")]:
             s = t.get(name)
             if not s:
@@ -323,7 +325,9 @@ def targets(sizes, zen, hugo_rows, memory, serve, runs):
     for r in hugo_rows:
         t = r["timings"]
         h = t.get("hugo", {}).get("mean")
-        for name, words in [("pathways-build", "whole `pathways build`"), ("pathways-service-pages", "service pages only")]:
+        for name, words in [("pathways-build", "whole `pathways build`"),
+                            ("pathways-build-no-finder", "`pathways build --no-finder`"),
+                            ("pathways-service-pages", "service pages only")]:
             ours = t.get(name, {}).get("mean")
             if h and ours:
                 rows.append(f"| site build at least 2× faster than Hugo ({words}) | Hugo ÷ ours = {h / ours:.2f} at "
@@ -398,10 +402,13 @@ def report(args):
         body += ["## Hugo: the same service pages", ""] + hugo_section(hugo_rows, runs) + [""]
     if memory:
         body += ["## Peak memory at national scale", "",
-                 "| size | run | `pathways check` | peak memory | `pathways build` | peak memory |", "|---|---|---|---|---|---|"]
+                 "| size | run | `pathways check` | peak memory | `pathways build` | peak memory | `pathways build --no-finder` | peak memory |",
+                 "|---|---|---|---|---|---|---|---|"]
         for r in memory:
+            directory = r.get("directory") or {}
             body.append(f"| {size_words(r['size'])} | {runs.mark(r['run'])} | {whole(r['check'])} | {megabytes(r['check']['peak_kb'])} | "
-                        f"{whole(r['build'])} | {megabytes(r['build']['peak_kb'])} |")
+                        f"{whole(r['build'])} | {megabytes(r['build']['peak_kb'])} | {whole(directory)} | "
+                        f"{megabytes(directory.get('peak_kb'))} |")
         body.append("")
     if serve:
         body += ["## `serve`: rebuilding after a one-line change", "",

@@ -9,8 +9,10 @@
 #   sizes   every size of the example, national and scaling series: `pathways check` as a
 #           whole process (wall time, peak memory) and the divan phase benchmarks in process
 #   zen     zen-engine against our evaluator and checker (peers/), at each of ZEN_SIZES
-#   hugo    Hugo against `pathways build` on the service pages of HUGO_SIZE (hyperfine)
-#   memory  peak memory of `pathways check` and `pathways build` at NATIONAL (/usr/bin/time -v)
+#   hugo    Hugo against `pathways build` (with and without the finder) on the service
+#           pages of HUGO_SIZE (hyperfine)
+#   memory  peak memory of `pathways check` and `pathways build` (with and without the
+#           finder) at NATIONAL (/usr/bin/time -v)
 #   serve   `pathways serve` on a copy of the example, rebuilding after SERVE_EDITS one-line
 #           rule changes (scripts/serve-rebuild.py): the times serve reports, and from save
 #
@@ -187,6 +189,7 @@ if wants hugo; then
     rm -rf "$OUT/hugo-src"
     "$PEERS" hugo-site "$root" "$OUT/hugo-src"
     site="$OUT/site-pathways" pages="$OUT/site-pages" public="$OUT/site-hugo"
+    directory="$OUT/site-directory"
     # Every run writes into a folder that does not exist yet; the previous run's output
     # is moved aside, and deleted when the suite ends. Deleting it in between would
     # time the kernel instead: an ext4 file system without a journal (as on the
@@ -197,12 +200,13 @@ if wants hugo; then
     aside() { echo "if [ -e $1 ]; then mv $1 $TRASH/\$(date +%s%N); fi"; }
     hyperfine --warmup 1 --runs "$RUNS" --style basic --export-json "$OUT/hyperfine.json" \
         --prepare "$(aside "$public")" --prepare "$(aside "$site")" \
-        --prepare "$(aside "$pages")" \
+        --prepare "$(aside "$pages")" --prepare "$(aside "$directory")" \
         -n hugo "hugo --quiet --source $OUT/hugo-src --destination $PWD/$public" \
         -n pathways-build "$PATHWAYS_BIN --root $root build --out $site" \
+        -n pathways-build-no-finder "$PATHWAYS_BIN --root $root build --no-finder --out $directory" \
         -n pathways-service-pages "$PEERS service-pages $root $pages" \
         || echo "hyperfine failed (see above)"
-    python3 scripts/bench-report.py hugo "$OUT/hyperfine.json" "$public" "$site" "$pages" \
+    python3 scripts/bench-report.py hugo "$OUT/hyperfine.json" "$public" "$site" "$pages" "$directory" \
         "$HUGO_SIZE" "$(hugo version | cut -d' ' -f2)" "$RUN" > "$RESULTS/hugo.jsonl"
 fi
 
@@ -213,8 +217,9 @@ if wants memory; then
     sync
     check=$(timed_median "$CHECK_RUNS" "$OUT/time-national-check.txt" "$PATHWAYS_BIN" --root "$root" check)
     build=$(timed "$OUT/time-national-build.txt" "$PATHWAYS_BIN" --root "$root" build --out "$OUT/site-national")
-    echo "{\"run\": $RUN, \"size\": \"$NATIONAL\", \"check\": $check, \"build\": $build}" > "$RESULTS/memory.jsonl"
-    echo "memory $NATIONAL: check $check, build $build"
+    directory=$(timed "$OUT/time-national-directory.txt" "$PATHWAYS_BIN" --root "$root" build --no-finder --out "$OUT/site-national-directory")
+    echo "{\"run\": $RUN, \"size\": \"$NATIONAL\", \"check\": $check, \"build\": $build, \"directory\": $directory}" > "$RESULTS/memory.jsonl"
+    echo "memory $NATIONAL: check $check, build $build, build --no-finder $directory"
 fi
 
 if wants serve; then
