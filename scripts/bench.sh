@@ -197,10 +197,11 @@ if wants hugo; then
     # until they are flushed) and walks past each of them again for every file it
     # creates, which added about 2.5 s to either tool's 10,000 pages.
     sync
+    # One --prepare per command, in the order of the commands.
     aside() { echo "if [ -e $1 ]; then mv $1 $TRASH/\$(date +%s%N); fi"; }
     hyperfine --warmup 1 --runs "$RUNS" --style basic --export-json "$OUT/hyperfine.json" \
         --prepare "$(aside "$public")" --prepare "$(aside "$site")" \
-        --prepare "$(aside "$pages")" --prepare "$(aside "$directory")" \
+        --prepare "$(aside "$directory")" --prepare "$(aside "$pages")" \
         -n hugo "hugo --quiet --source $OUT/hugo-src --destination $PWD/$public" \
         -n pathways-build "$PATHWAYS_BIN --root $root build --out $site" \
         -n pathways-build-no-finder "$PATHWAYS_BIN --root $root build --no-finder --out $directory" \

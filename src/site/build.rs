@@ -537,7 +537,7 @@ impl Site<'_> {
             page_context! {
                 "referrals" => referrals,
                 "fallback_reason" => fallback_reason,
-                "answers" => [(); 0],
+                "answers" => Vec::<AnswerRow>::new(),
                 "back_href" => None::<String>,
             },
         )
