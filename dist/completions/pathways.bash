@@ -144,7 +144,7 @@ _pathways() {
             return 0
             ;;
         pathways__subcmd__build)
-            opts="-h --out --as-of --root --color --help"
+            opts="-h --out --as-of --no-finder --root --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,7 +750,7 @@ _pathways() {
             return 0
             ;;
         pathways__subcmd__serve)
-            opts="-h --port --as-of --root --color --help"
+            opts="-h --port --as-of --no-finder --root --color --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

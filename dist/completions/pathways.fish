@@ -103,6 +103,7 @@ complete -c pathways -n "__fish_pathways_using_subcommand build" -l root -d 'The
 complete -c pathways -n "__fish_pathways_using_subcommand build" -l color -d 'When to colour terminal output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pathways -n "__fish_pathways_using_subcommand build" -l no-finder -d 'Leave out the pathway finder: the site has the directory, the pathways in words and search. For rules whose finder is too large to publish (`finder-too-large`), such as a national directory\'s'
 complete -c pathways -n "__fish_pathways_using_subcommand build" -s h -l help -d 'Print help'
 complete -c pathways -n "__fish_pathways_using_subcommand serve" -l port -d 'The port to listen on, on 127.0.0.1 only (0 picks a free one)' -r
 complete -c pathways -n "__fish_pathways_using_subcommand serve" -l as-of -d 'Check as of this date (YYYY-MM-DD) instead of the area\'s pinned `as_of` (or today)' -r
@@ -110,6 +111,7 @@ complete -c pathways -n "__fish_pathways_using_subcommand serve" -l root -d 'The
 complete -c pathways -n "__fish_pathways_using_subcommand serve" -l color -d 'When to colour terminal output' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c pathways -n "__fish_pathways_using_subcommand serve" -l no-finder -d 'Leave out the pathway finder: the site has the directory, the pathways in words and search. For rules whose finder is too large to publish (`finder-too-large`), such as a national directory\'s'
 complete -c pathways -n "__fish_pathways_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c pathways -n "__fish_pathways_using_subcommand fmt" -l root -d 'The area root: the folder holding `directory/` and `rules/`' -r -F
 complete -c pathways -n "__fish_pathways_using_subcommand fmt" -l color -d 'When to colour terminal output' -r -f -a "auto\t''
