@@ -113,6 +113,9 @@ pub fn build_with(
     result
 }
 
+/// The finder's script (in `static/`), which only the finder's page loads.
+const FINDER_SCRIPT: &str = "finder.js";
+
 /// The most the finder's outcome diagram may take while it is built, in bytes: its
 /// size follows the number of distinct outcomes across the answer space, which a
 /// national rule set can make larger than a machine holds.
@@ -167,6 +170,9 @@ pub fn render(
     site.all_pages().map_err(|d| vec![*d])?;
     site.render_queued().map_err(|d| vec![*d])?;
     for (path, bytes) in &look.assets {
+        if finder == Finder::Omitted && path == FINDER_SCRIPT {
+            continue;
+        }
         site.files
             .add(&format!("static/{path}"), bytes.clone())
             .map_err(|d| vec![*d])?;
@@ -689,7 +695,12 @@ impl Site<'_> {
         let everywhere_count = everywhere.len();
         let mut index = page_context! {"localities" => links};
         index.insert_value("everywhere", tera::Value::from(everywhere));
-        self.page("localities.html", "localities.html", "Services by area", index)?;
+        self.page(
+            "localities.html",
+            "localities.html",
+            "Services by area",
+            index,
+        )?;
         for (link, services) in links.iter().zip(covering) {
             let mut context = page_context! {
                 "locality" => link.name,
