@@ -19,6 +19,8 @@ impl Progress for Silent {
 mod tests {
     use std::cell::RefCell;
 
+    use crate::site::build::Finder;
+
     use super::*;
 
     /// Records the phases it is told of.
@@ -35,7 +37,7 @@ mod tests {
     fn a_build_names_its_phases_in_order() {
         let recorder = Recorder::default();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let built = crate::site::build::build_with(root, None, Default::default(), &recorder);
+        let built = crate::site::build::build_with(root, None, Finder::Built, &recorder);
         assert!(!built.failed());
         assert_eq!(
             *recorder.0.borrow(),

@@ -276,11 +276,13 @@ impl<'a> Referred<'a> {
                 .get(source)
                 .copied()
                 .unwrap_or(self.fallback);
-            if manager.meet([within, applies, reach]) {
-                match source < self.conditions.len() {
-                    true => pathways.push(source),
-                    false => fallback = true,
-                }
+            if !manager.meet([within, applies, reach]) {
+                continue;
+            }
+            if source < self.conditions.len() {
+                pathways.push(source);
+            } else {
+                fallback = true;
             }
         }
         (pathways, fallback)

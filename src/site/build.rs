@@ -61,9 +61,8 @@ impl Build {
 }
 
 /// Whether a site has the pathway finder.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Finder {
-    #[default]
     Built,
     /// The directory, the pathways in words and search only: for rules whose finder
     /// is too large to publish ([`FINDER_BYTES`]), such as a national directory's.

@@ -25,7 +25,6 @@ pub struct Page {
 /// tera's values; in a function returning `Result<_, Box<Diagnostic>>`.
 macro_rules! page_context {
     ($($key:literal => $value:expr),* $(,)?) => {{
-        #[allow(unused_mut)]
         let mut context = tera::Context::new();
         $(context.insert_value($key, $crate::site::pages::value($key, &$value)?);)*
         context
