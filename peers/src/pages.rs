@@ -28,7 +28,9 @@ pub fn load(root: &Path) -> Result<(Area, Date), String> {
 /// the link to report a change.
 pub fn pages(area: &Area, date: Date) -> Result<Vec<Page>, String> {
     let compiled = engine::compile(&area.rules, &area.directory, date);
-    service_pages(area, &compiled, date).map_err(|d| d.message.clone())
+    service_pages(area, &compiled, date)
+        .collect::<Result<_, _>>()
+        .map_err(|d| d.message.clone())
 }
 
 /// Our build restricted to the service pages: renders each with the area's

@@ -278,12 +278,16 @@ impl Site<'_> {
         title: &str,
         context: tera::Context,
     ) -> Rendered {
-        self.pages.push(Page {
+        self.queue(Page {
             path: path.to_string(),
             template,
             title: title.to_string(),
             context,
-        });
+        })
+    }
+
+    fn queue(&mut self, page: Page) -> Rendered {
+        self.pages.push(page);
         if self.pages.len() >= RENDER_BATCH {
             self.render_queued()?;
         }
@@ -713,8 +717,9 @@ impl Site<'_> {
     }
 
     fn service_pages(&mut self) -> Rendered {
-        let pages = service_pages(self.area, self.compiled, self.date)?;
-        self.pages.extend(pages);
+        for page in service_pages(self.area, self.compiled, self.date) {
+            self.queue(page?)?;
+        }
         Ok(())
     }
 
@@ -773,12 +778,13 @@ impl Site<'_> {
 }
 
 /// Every service's page (`services/ID.html`): its view, the pathways that refer to it
-/// in some situation on `date` and the link to report a change.
-pub fn service_pages(
-    area: &Area,
+/// in some situation on `date` and the link to report a change. Made one at a time,
+/// so a build holds only the pages it is about to render.
+pub fn service_pages<'a>(
+    area: &'a Area,
     compiled: &Compiled,
     date: Date,
-) -> Result<Vec<Page>, Box<Diagnostic>> {
+) -> impl Iterator<Item = Result<Page, Box<Diagnostic>>> + 'a {
     let words = Words {
         rules: &area.rules,
         directory: &area.directory,
@@ -788,7 +794,7 @@ pub fn service_pages(
         .services
         .iter()
         .zip(leading)
-        .map(|(service, pathways)| {
+        .map(move |(service, pathways)| {
             let view = ServiceView::new(service, &words, date);
             let report = mailto_href(
                 &area.directory.area.feedback,
@@ -805,7 +811,6 @@ pub fn service_pages(
                 },
             })
         })
-        .collect()
 }
 
 /// For each service, in the directory's order, the fallback (first) and the pathways

@@ -78,7 +78,11 @@ fn render_one(
     context.insert_value("site", site.clone());
     context.insert("root", &root);
     context.insert("page_title", &page.title);
-    templates.render(page.template, &context)
+    let mut html = templates.render(page.template, &context)?;
+    // tera renders into a 16 KB buffer and the site is held until it is written: 10,000
+    // service pages of 4 KB each kept 120 MB more than their text.
+    html.shrink_to_fit();
+    Ok(html)
 }
 
 fn crashed() -> Box<Diagnostic> {
