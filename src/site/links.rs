@@ -3,7 +3,7 @@
 //! `id` on that page. Links to other sites are only allowed with the schemes the site
 //! writes (`https`, `http`, `mailto`, `tel`); anything else (`javascript:`) is an error.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostic::Diagnostic;
 use crate::site::output::SiteFiles;
@@ -28,12 +28,23 @@ pub fn check_links(files: &SiteFiles) -> Vec<Diagnostic> {
         .iter()
         .map(|(path, attributes)| (*path, &attributes.ids))
         .collect();
+    // Most links recur (the navigation on every page, a category from every service
+    // in it): each is judged once per folder it is written from.
+    let mut verdicts: HashMap<(&str, &str), Verdict> = HashMap::new();
     let mut problems = Vec::new();
     for (page, attributes) in &pages {
+        let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
         for link in attributes.hrefs.iter().chain(&attributes.srcs) {
-            if let Some(problem) = check_link(files, &ids, page, link) {
-                problems.push(problem);
-            }
+            // A link to a fragment of its own page depends on the page.
+            let from = if link.starts_with(['#', '?']) {
+                page
+            } else {
+                folder
+            };
+            let verdict = *verdicts
+                .entry((from, link))
+                .or_insert_with(|| judge(files, &ids, page, link));
+            problems.extend(verdict.problem(page, link));
         }
     }
     problems
@@ -76,23 +87,47 @@ impl Attributes {
     }
 }
 
-fn check_link(
+/// What is wrong with a link, if anything.
+#[derive(Clone, Copy)]
+enum Verdict {
+    Fine,
+    Unsafe,
+    Broken,
+}
+
+impl Verdict {
+    fn problem(self, page: &str, link: &str) -> Option<Diagnostic> {
+        match self {
+            Verdict::Fine => None,
+            Verdict::Unsafe => Some(
+                Diagnostic::error(
+                    "site-unsafe-link",
+                    format!("`{page}` has a link to `{link}`, which is not a web, email or phone link"),
+                )
+                .help("links from the directory must be https:// addresses, emails or phone numbers"),
+            ),
+            Verdict::Broken => Some(
+                Diagnostic::error(
+                    "site-broken-link",
+                    format!("`{page}` links to `{link}`, which the build did not write"),
+                )
+                .help("a template links to a page or anchor that does not exist; check the template and the `root` prefix"),
+            ),
+        }
+    }
+}
+
+fn judge(
     files: &SiteFiles,
     ids: &BTreeMap<&str, &BTreeSet<String>>,
     page: &str,
     link: &str,
-) -> Option<Diagnostic> {
+) -> Verdict {
     if EXTERNAL.iter().any(|scheme| link.starts_with(scheme)) {
-        return None;
+        return Verdict::Fine;
     }
     if has_scheme(link) || link.starts_with("//") {
-        return Some(
-            Diagnostic::error(
-                "site-unsafe-link",
-                format!("`{page}` has a link to `{link}`, which is not a web, email or phone link"),
-            )
-            .help("links from the directory must be https:// addresses, emails or phone numbers"),
-        );
+        return Verdict::Unsafe;
     }
     let (path, fragment) = link.split_once('#').unwrap_or((link, ""));
     let path = path.split('?').next().unwrap_or(path);
@@ -106,15 +141,10 @@ fn check_link(
         !fragment.is_empty() && ids.get(t).is_none_or(|set| !set.contains(fragment))
     });
     if found.is_some() && !missing_fragment {
-        return None;
+        Verdict::Fine
+    } else {
+        Verdict::Broken
     }
-    Some(
-        Diagnostic::error(
-            "site-broken-link",
-            format!("`{page}` links to `{link}`, which the build did not write"),
-        )
-        .help("a template links to a page or anchor that does not exist; check the template and the `root` prefix"),
-    )
 }
 
 /// `scheme:` before any `/`, `?` or `#`.
