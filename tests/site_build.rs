@@ -11,13 +11,16 @@
 
 mod common;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 use pathways::area::Area;
+use pathways::directory::model::Directory;
 use pathways::engine::{self, Answers};
+use pathways::progress::Silent;
+use pathways::site::build::Finder;
 use pathways::site::output::SiteFiles;
 use pathways::site::{self, Build};
 
@@ -139,36 +142,169 @@ fn the_example_builds_with_every_page() {
     assert_eq!(count("services/"), area.directory.services.len());
 }
 
-/// Each area's page lists exactly the services that cover it but not every area;
-/// `localities.html` lists those that cover every area, once.
-#[test]
-fn each_area_lists_the_services_that_cover_it() {
-    let files = files(example());
-    let area = Area::load(&example_root());
-    let directory = &area.directory;
+/// The links of `html` to pages under `folder` (as written from a page one level
+/// down), as page paths.
+fn links_into(html: &str, folder: &str) -> BTreeSet<String> {
+    let marker = format!("href=\"../{folder}/");
+    html.match_indices(&marker)
+        .filter_map(|(at, _)| {
+            let rest = &html[at + "href=\"../".len()..];
+            rest.split('"').next().map(str::to_string)
+        })
+        .collect()
+}
+
+/// Every area's page, with the wider areas' pages it links to, lists exactly the
+/// services that cover all of it, and lists none of them twice; the index links every
+/// area and every wider area that has a page.
+fn assert_area_pages_are_complete(files: &SiteFiles, directory: &Directory) {
     let places = directory.places();
     let index = page(files, "localities.html");
-    let coverage: Vec<(String, Vec<usize>)> = directory
-        .services
-        .iter()
-        .map(|s| (format!("services/{}.html", s.id), places.covered(s)))
+    let everywhere_html = index.split("id=\"everywhere\"").nth(1).unwrap_or("");
+    let everywhere: BTreeSet<String> = everywhere_html
+        .match_indices("href=\"services/")
+        .filter_map(|(at, _)| everywhere_html[at + 6..].split('"').next())
+        .map(str::to_string)
         .collect();
-    let everywhere = |covered: &Vec<usize>| covered.len() == directory.localities.len();
-    assert!(coverage.iter().any(|(_, c)| everywhere(c)));
-    for (href, covered) in &coverage {
-        let listed = index.contains(&format!("href=\"{href}\""));
-        assert_eq!(listed, everywhere(covered), "localities.html, {href}");
-    }
-    for (i, locality) in directory.localities.iter().enumerate() {
-        let path = format!("localities/{}.html", locality.id.value);
-        assert!(index.contains(&format!("href=\"{path}\"")), "{path}");
-        let html = page(files, &path);
-        for (href, covered) in &coverage {
-            let listed = html.contains(&format!("href=\"../{href}\""));
-            let expected = covered.contains(&i) && !everywhere(covered);
-            assert_eq!(listed, expected, "{path}, {href}");
+    let covering = |members: &[usize]| -> BTreeSet<String> {
+        directory
+            .services
+            .iter()
+            .filter(|s| {
+                let covered = places.covered(s);
+                members.iter().all(|m| covered.contains(m))
+            })
+            .map(|s| format!("services/{}.html", s.id))
+            .collect()
+    };
+    let all: Vec<usize> = (0..directory.localities.len()).collect();
+    assert_eq!(everywhere, covering(&all), "localities.html#everywhere");
+    let group_ids: BTreeSet<&str> = directory
+        .groups
+        .iter()
+        .map(|g| g.id.value.as_str())
+        .collect();
+    let mut areas: Vec<(String, Vec<usize>)> = directory
+        .localities
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.id.value.clone(), vec![i]))
+        .collect();
+    for group in &directory.groups {
+        let members = directory.group_members(&group.id.value);
+        let has_page = files.contains(&format!("localities/{}.html", group.id.value));
+        assert_eq!(
+            has_page,
+            !members.is_empty() && members.len() < all.len(),
+            "{}",
+            group.id.value
+        );
+        if has_page {
+            areas.push((group.id.value.clone(), members));
         }
     }
+    for (id, members) in &areas {
+        let path = format!("localities/{id}.html");
+        assert!(
+            index.contains(&format!("href=\"{path}\"")),
+            "localities.html links {path}"
+        );
+        let html = page(files, &path);
+        let listed = links_into(&html, "services");
+        let mut reachable = listed.clone();
+        for wider in links_into(&html, "localities") {
+            let wider_id = wider
+                .trim_start_matches("localities/")
+                .trim_end_matches(".html");
+            if !group_ids.contains(wider_id) {
+                continue;
+            }
+            let theirs = links_into(&page(files, &wider), "services");
+            assert!(
+                listed.is_disjoint(&theirs),
+                "{path} repeats services of {wider}"
+            );
+            reachable.extend(theirs);
+        }
+        let expected = covering(members);
+        if html.contains("localities.html#everywhere") {
+            reachable.extend(everywhere.iter().cloned());
+        } else {
+            assert!(
+                everywhere.is_empty(),
+                "{path} leaves out the services that cover every area"
+            );
+        }
+        assert_eq!(reachable, expected, "{path}");
+        let total = format!("{} service", expected.len());
+        assert!(
+            expected.is_empty() || html.contains(&total),
+            "{path} says how many: {total}"
+        );
+    }
+}
+
+#[test]
+fn each_area_page_leads_to_exactly_the_services_that_cover_it() {
+    let area = Area::load(&example_root());
+    assert!(!area.directory.groups.is_empty());
+    assert_area_pages_are_complete(files(example()), &area.directory);
+}
+
+/// Groups that overlap, nest, and have the same members, and a service that covers
+/// two groups whole but not a third that holds both.
+#[test]
+fn area_pages_are_complete_whatever_the_groups() {
+    let root = example_copy();
+    let localities = root.path().join("directory/localities.yaml");
+    let text = std::fs::read_to_string(&localities)
+        .unwrap()
+        .replace(
+            "groups:\n",
+            "groups:\n  - {id: east, name: East}\n  - {id: north, name: North}\n  - {id: twin, name: Twin of the children's centres}\n  - {id: nobody, name: No members}\n",
+        )
+        .replace("groups: [portsmouth]}\n  - {id: central-southsea", "groups: [portsmouth, east]}\n  - {id: central-southsea")
+        .replace("groups: [portsmouth]}\n  - {id: cosham", "groups: [portsmouth, east, north]}\n  - {id: cosham")
+        .replace("groups: [portsmouth, childrens-centres]}\n  - {id: drayton", "groups: [portsmouth, childrens-centres, north, twin]}\n  - {id: drayton")
+        .replace("{id: fratton, name: Fratton, groups: [portsmouth, childrens-centres]}", "{id: fratton, name: Fratton, groups: [portsmouth, childrens-centres, twin]}")
+        .replace("{id: milton, name: Milton, groups: [portsmouth, childrens-centres]}", "{id: milton, name: Milton, groups: [portsmouth, childrens-centres, twin, east]}")
+        .replace("{id: nelson, name: Nelson, groups: [portsmouth, childrens-centres]}", "{id: nelson, name: Nelson, groups: [portsmouth, childrens-centres, twin]}")
+        .replace("{id: paulsgrove, name: Paulsgrove, groups: [portsmouth, childrens-centres]}", "{id: paulsgrove, name: Paulsgrove, groups: [portsmouth, childrens-centres, twin]}")
+        .replace("{id: charles-dickens, name: Charles Dickens, groups: [portsmouth, childrens-centres]}", "{id: charles-dickens, name: Charles Dickens, groups: [portsmouth, childrens-centres, twin]}");
+    std::fs::write(&localities, text).unwrap();
+    let services = root.path().join("directory/services");
+    let advocacy = std::fs::read_to_string(services.join("advocacy-support.yaml")).unwrap();
+    for (id, localities) in [
+        ("east-and-north", "[east, north]"),
+        ("twin-only", "[twin]"),
+        ("east-and-hilsea", "[east, hilsea]"),
+    ] {
+        let entry = advocacy
+            .replace(
+                "localities: [portsmouth]",
+                &format!("localities: {localities}"),
+            )
+            .replace(
+                "name: Advocacy and support workers",
+                &format!("name: Test {id}"),
+            );
+        std::fs::write(services.join(format!("{id}.yaml")), entry).unwrap();
+    }
+    let built = site::build::build_with(root.path(), None, Finder::Omitted, &Silent);
+    let errors: Vec<_> = built.diagnostics.iter().filter(|d| d.is_error()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let area = Area::load(root.path());
+    let groups = |id: &str| area.directory.group_members(id).len();
+    assert_eq!(groups("east"), 3);
+    assert_eq!(groups("north"), 2);
+    assert_eq!(groups("twin"), groups("childrens-centres"));
+    assert_eq!(groups("nobody"), 0);
+    let files = built.files.as_ref().unwrap();
+    assert_area_pages_are_complete(files, &area.directory);
+    let east = page(files, "localities/east.html");
+    assert!(east.contains("services/east-and-north.html"), "{east}");
+    let twin = page(files, "localities/twin.html");
+    assert!(twin.contains("services/butterfly-programme.html"), "{twin}");
 }
 
 /// Follows the no-JavaScript pages from the finder for every situation of the example

@@ -28,6 +28,7 @@ use crate::engine::referred::Referred;
 use crate::engine::{self, Compiled, Diagram, Outcome, TooLarge};
 use crate::progress::{Progress, Silent};
 use crate::rules::model::Target;
+use crate::site::areas::{AreaListings, PlaceListing, area_listings};
 use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
 use crate::site::look::Look;
@@ -35,7 +36,7 @@ use crate::site::output::SiteFiles;
 use crate::site::pages::{self, Page, page_context, render_pages};
 use crate::site::search::SearchIndex;
 use crate::site::views::{
-    AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, locality_page, service_page,
+    AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, area_page, service_page,
 };
 use crate::site::words::{Words, capitalise};
 use crate::site::{SiteSettings, Templates, root_for, svg};
@@ -223,11 +224,137 @@ struct ServiceGroup {
     services: Vec<ServiceItem>,
 }
 
-/// An area on `localities.html`, linking to its page.
+/// An area (a locality or a group of them), linking to its page.
 #[derive(Serialize)]
-struct LocalityLink {
+struct AreaLink {
     name: String,
     href: String,
+}
+
+impl AreaLink {
+    fn new(id: &str, name: &str) -> AreaLink {
+        AreaLink {
+            name: name.to_string(),
+            href: area_page(id),
+        }
+    }
+}
+
+/// A wider area on an area's page: its services cover this area too.
+#[derive(Serialize)]
+struct WiderArea {
+    #[serde(flatten)]
+    area: AreaLink,
+    count: usize,
+}
+
+/// What the area pages are made from: each service's list entry is converted once and
+/// shared by every list it is on.
+struct AreaPages<'a> {
+    directory: &'a Directory,
+    listings: AreaListings,
+    items: Vec<tera::Value>,
+    /// Every locality, in order.
+    all: Vec<usize>,
+}
+
+impl<'a> AreaPages<'a> {
+    fn new(directory: &'a Directory) -> Result<AreaPages<'a>, Box<Diagnostic>> {
+        let items = directory
+            .services
+            .iter()
+            .map(|s| pages::value("services", &ServiceItem::new(s)))
+            .collect::<Result<_, _>>()?;
+        Ok(AreaPages {
+            directory,
+            listings: area_listings(directory),
+            items,
+            all: (0..directory.localities.len()).collect(),
+        })
+    }
+
+    fn services(&self, indices: &[usize]) -> tera::Value {
+        let picked: Vec<tera::Value> = indices
+            .iter()
+            .filter_map(|&i| self.items.get(i).cloned())
+            .collect();
+        tera::Value::from(picked)
+    }
+
+    fn localities(&self, indices: &[usize]) -> Vec<AreaLink> {
+        indices
+            .iter()
+            .filter_map(|&i| self.directory.localities.get(i))
+            .map(|l| AreaLink::new(&l.id.value, &l.name))
+            .collect()
+    }
+
+    fn group(&self, g: usize) -> Option<AreaLink> {
+        let group = self.directory.groups.get(g)?;
+        Some(AreaLink::new(&group.id.value, &group.name))
+    }
+
+    /// The groups that have a page, in order.
+    fn groups(&self) -> Vec<AreaLink> {
+        let paged = self.listings.groups.iter().enumerate();
+        paged
+            .filter(|(_, listing)| listing.is_some())
+            .filter_map(|(g, _)| self.group(g))
+            .collect()
+    }
+
+    /// Each locality's page, then each group's.
+    fn pages(&self) -> impl Iterator<Item = Result<Page, Box<Diagnostic>>> + '_ {
+        let localities = self.listings.localities.iter();
+        let localities = localities
+            .zip(self.localities(&self.all))
+            .map(|(listing, link)| self.page(listing, link, false));
+        let groups = self.listings.groups.iter().enumerate();
+        let groups = groups.filter_map(|(g, listing)| {
+            let listing = listing.as_ref()?;
+            Some(self.page(listing, self.group(g)?, true))
+        });
+        localities.chain(groups)
+    }
+
+    fn page(
+        &self,
+        listing: &PlaceListing,
+        link: AreaLink,
+        group: bool,
+    ) -> Result<Page, Box<Diagnostic>> {
+        let wider: Vec<WiderArea> = listing
+            .wider
+            .iter()
+            .filter_map(|&g| {
+                let count = self.listings.groups.get(g)?.as_ref()?.services.len();
+                Some(WiderArea {
+                    area: self.group(g)?,
+                    count,
+                })
+            })
+            .collect();
+        let title = if group {
+            format!("Services covering a wider area: {}", link.name)
+        } else {
+            format!("Services for {}", link.name)
+        };
+        let mut context = page_context! {
+            "place" => link.name,
+            "group" => group,
+            "members" => self.localities(&listing.members),
+            "total" => listing.total,
+            "wider" => wider,
+            "everywhere_count" => self.listings.everywhere.len(),
+        };
+        context.insert_value("services", self.services(&listing.services));
+        Ok(Page {
+            path: link.href,
+            template: "locality.html",
+            title,
+            context,
+        })
+    }
 }
 
 /// A pathway (or the fallback) that leads to a service, on its page.
@@ -628,7 +755,7 @@ impl Site<'_> {
                 "groups" => tiers,
             },
         )?;
-        self.locality_pages()
+        self.area_pages()
     }
 
     fn items(&self, keep: impl Fn(&Service) -> bool) -> Vec<ServiceItem> {
@@ -665,53 +792,25 @@ impl Site<'_> {
             .collect()
     }
 
-    /// `localities.html`, which lists the areas and, once, the services that cover
-    /// every area, and a page per area with the other services that cover it: a
-    /// national service would otherwise be listed on every one of hundreds of pages.
-    /// Each service's entry is converted once and shared by every list it is on.
-    fn locality_pages(&mut self) -> Rendered {
-        let directory = self.directory();
-        let places = directory.places();
-        let mut everywhere = Vec::new();
-        let mut covering: Vec<Vec<tera::Value>> = vec![Vec::new(); directory.localities.len()];
-        for service in &directory.services {
-            let covered = places.covered(service);
-            let item = pages::value("services", &ServiceItem::new(service))?;
-            if covered.len() == directory.localities.len() {
-                everywhere.push(item);
-                continue;
-            }
-            for i in covered {
-                if let Some(items) = covering.get_mut(i) {
-                    items.push(item.clone());
-                }
-            }
-        }
-        let links: Vec<LocalityLink> = directory
-            .localities
-            .iter()
-            .map(|l| LocalityLink {
-                name: l.name.clone(),
-                href: locality_page(&l.id.value),
-            })
-            .collect();
-        let everywhere_count = everywhere.len();
-        let mut index = page_context! {"localities" => links};
-        index.insert_value("everywhere", tera::Value::from(everywhere));
+    /// `localities.html`, which lists the areas, the groups of them and, once, the
+    /// services that cover every area, and a page per area and group (see
+    /// [`crate::site::areas`] for which services each lists).
+    fn area_pages(&mut self) -> Rendered {
+        let area = self.area;
+        let areas = AreaPages::new(&area.directory)?;
+        let mut index = page_context! {
+            "localities" => areas.localities(&areas.all),
+            "wider" => areas.groups(),
+        };
+        index.insert_value("everywhere", areas.services(&areas.listings.everywhere));
         self.page(
             "localities.html",
             "localities.html",
             "Services by area",
             index,
         )?;
-        for (link, services) in links.iter().zip(covering) {
-            let mut context = page_context! {
-                "locality" => link.name,
-                "everywhere_count" => everywhere_count,
-            };
-            context.insert_value("services", tera::Value::from(services));
-            let title = format!("Services in {}", link.name);
-            self.page(&link.href, "locality.html", &title, context)?;
+        for page in areas.pages() {
+            self.queue(page?)?;
         }
         Ok(())
     }

@@ -8,6 +8,7 @@
 //! [`escape::safe_json_for_script`]. Links between pages are relative (each page gets
 //! a `root` prefix from [`root_for`]) so the site works from `file://` as well as a server.
 
+pub mod areas;
 pub mod build;
 pub mod escape;
 pub mod journey;

@@ -15,8 +15,9 @@ pub fn service_page(id: &str) -> String {
     format!("services/{id}.html")
 }
 
-/// The page of a locality's services, relative to the site root.
-pub fn locality_page(id: &str) -> String {
+/// The page of an area's services (a locality's or a group's), relative to the site
+/// root; the two share one set of ids.
+pub fn area_page(id: &str) -> String {
     format!("localities/{id}.html")
 }
 
