@@ -813,3 +813,39 @@ fn snapshots_of_representative_pages() {
         format!("{result}\n{}", main_of(&page(files, &result)))
     );
 }
+
+/// `build` prints at most ten warnings of a kind and says how many more `check` shows.
+#[test]
+fn a_build_prints_ten_warnings_of_a_kind_and_counts_the_rest() {
+    let root = tempfile::tempdir().unwrap();
+    let size = pathways::synthetic::Size {
+        localities: 15,
+        questions: 7,
+        services: 60,
+        pathways: 2,
+        seed: 1,
+    };
+    pathways::synthetic::generate(size)
+        .write(root.path())
+        .unwrap();
+    let built = site::build::build_with(root.path(), None, Finder::Omitted, &Silent);
+    let orphans = built
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "orphan-service")
+        .count();
+    assert!(orphans > 10, "{orphans} orphan services");
+    let output = run_build(root.path(), &root.path().join("public"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr.matches("warning[orphan-service]").count(),
+        10,
+        "{stderr}"
+    );
+    let more = format!(
+        "... and {} more `orphan-service` warnings; `pathways check` shows every one",
+        orphans - 10
+    );
+    assert!(stderr.contains(&more), "{stderr}");
+}
