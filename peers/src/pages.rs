@@ -28,9 +28,8 @@ pub fn load(root: &Path) -> Result<(Area, Date), String> {
 /// the link to report a change.
 pub fn pages(area: &Area, date: Date) -> Result<Vec<Page>, String> {
     let compiled = engine::compile(&area.rules, &area.directory, date);
-    service_pages(area, &compiled, date)
-        .collect::<Result<_, _>>()
-        .map_err(|d| d.message.clone())
+    let batches = service_pages(area, &compiled, date).collect::<Result<Vec<_>, _>>();
+    Ok(batches.map_err(|d| d.message.clone())?.concat())
 }
 
 /// Our build restricted to the service pages: renders each with the area's

@@ -33,7 +33,7 @@ use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
 use crate::site::look::Look;
 use crate::site::output::SiteFiles;
-use crate::site::pages::{self, Page, page_context, render_pages};
+use crate::site::pages::{self, Page, in_parallel, page_context, render_pages};
 use crate::site::search::SearchIndex;
 use crate::site::views::{
     AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, area_page, service_page,
@@ -429,7 +429,7 @@ impl Site<'_> {
         self.directory_pages()?;
         self.service_pages()?;
         self.map()?;
-        let search = SearchIndex::new(self.directory(), service_page).to_json();
+        let search = SearchIndex::new(self.directory(), service_page);
         self.page(
             "search.html",
             "search.html",
@@ -816,8 +816,10 @@ impl Site<'_> {
     }
 
     fn service_pages(&mut self) -> Rendered {
-        for page in service_pages(self.area, self.compiled, self.date) {
-            self.queue(page?)?;
+        for batch in service_pages(self.area, self.compiled, self.date) {
+            for page in batch? {
+                self.queue(page)?;
+            }
         }
         Ok(())
     }
@@ -877,39 +879,55 @@ impl Site<'_> {
 }
 
 /// Every service's page (`services/ID.html`): its view, the pathways that refer to it
-/// in some situation on `date` and the link to report a change. Made one at a time,
-/// so a build holds only the pages it is about to render.
+/// in some situation on `date` and the link to report a change. Made a batch at a time
+/// on every core, so a build holds only the pages it is about to render.
 pub fn service_pages<'a>(
     area: &'a Area,
     compiled: &Compiled,
     date: Date,
-) -> impl Iterator<Item = Result<Page, Box<Diagnostic>>> + 'a {
+) -> impl Iterator<Item = Result<Vec<Page>, Box<Diagnostic>>> + 'a {
     let words = Words {
         rules: &area.rules,
         directory: &area.directory,
     };
-    let leading = pathways_leading_to(area, compiled);
-    area.directory
+    let services: Vec<_> = area
+        .directory
         .services
         .iter()
-        .zip(leading)
-        .map(move |(service, pathways)| {
-            let view = ServiceView::new(service, &words, date);
-            let report = mailto_href(
-                &area.directory.area.feedback,
-                Some(&format!("Change to service {}", service.id)),
-            );
-            Ok(Page {
-                path: service_page(&service.id),
-                template: "service.html",
-                title: view.card.name.clone(),
-                context: page_context! {
-                    "service" => view,
-                    "pathways" => pathways,
-                    "report_href" => report,
-                },
-            })
-        })
+        .zip(pathways_leading_to(area, compiled))
+        .collect();
+    let count = services.len();
+    (0..count).step_by(RENDER_BATCH).map(move |start| {
+        let batch = services.get(start..count.min(start + RENDER_BATCH));
+        in_parallel(batch.unwrap_or_default(), |(service, pathways)| {
+            service_page_of(service, pathways, &words, date)
+        })?
+        .into_iter()
+        .collect()
+    })
+}
+
+fn service_page_of(
+    service: &Service,
+    pathways: &[PathwayLink<'_>],
+    words: &Words<'_>,
+    date: Date,
+) -> Result<Page, Box<Diagnostic>> {
+    let view = ServiceView::new(service, words, date);
+    let report = mailto_href(
+        &words.directory.area.feedback,
+        Some(&format!("Change to service {}", service.id)),
+    );
+    Ok(Page {
+        path: service_page(&service.id),
+        template: "service.html",
+        title: view.card.name.clone(),
+        context: page_context! {
+            "service" => view,
+            "pathways" => pathways,
+            "report_href" => report,
+        },
+    })
 }
 
 /// For each service, in the directory's order, the fallback (first) and the pathways

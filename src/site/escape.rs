@@ -7,6 +7,8 @@
 
 use std::fmt::Write as _;
 
+use serde::Serialize;
+
 /// HTML-escapes text for tera's autoescape: `& < > " '` become `&amp; &lt; &gt;
 /// &quot; &#39;`, as tera's own escaping writes them; the text between them is copied
 /// a run at a time rather than a byte at a time (escaping was a tenth of a site build).
@@ -37,8 +39,9 @@ pub fn html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 /// become `\u003c`, `\u003e`, `\u0026` (so no `</script>` or `<!--` can end or confuse
 /// the element), and U+2028/U+2029 are escaped for old JavaScript parsers. The result
 /// is still the same JSON value.
-pub fn safe_json_for_script(value: &serde_json::Value) -> String {
-    let json = value.to_string();
+pub fn safe_json_for_script<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising fails only for a map whose keys are not text, which no view has.
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
         match c {

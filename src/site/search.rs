@@ -32,18 +32,18 @@ pub struct SearchIndex {
 /// One service. Short field names: this is shipped to every searching browser.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct SearchEntry {
+    /// Indices into `categories`.
+    pub c: Vec<usize>,
     /// Id.
     pub i: String,
+    /// Indices into `localities`; `None` when the service covers anywhere.
+    pub l: Option<Vec<usize>>,
     /// Name.
     pub n: String,
     /// Summary.
     pub s: String,
     /// The service page, relative to the site root.
     pub u: String,
-    /// Indices into `categories`.
-    pub c: Vec<usize>,
-    /// Indices into `localities`; `None` when the service covers anywhere.
-    pub l: Option<Vec<usize>>,
 }
 
 impl SearchIndex {
@@ -87,10 +87,6 @@ impl SearchIndex {
                 .collect(),
             services,
         }
-    }
-
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -234,7 +230,7 @@ mod tests {
 
     #[test]
     fn addresses_never_reach_the_index() {
-        let json = index(4).to_json().to_string();
+        let json = serde_json::to_string(&index(4)).unwrap();
         assert!(!json.contains("Secret Street"), "{json}");
         assert!(!json.contains("longer description"));
     }
@@ -244,7 +240,7 @@ mod tests {
     #[test]
     fn payload_at_25_and_10000_services() {
         for (services, limit) in [(25, 8_000), (10_000, 3_000_000)] {
-            let json = crate::site::escape::safe_json_for_script(&index(services).to_json());
+            let json = crate::site::escape::safe_json_for_script(&index(services));
             println!("{services} services: {} bytes", json.len());
             assert!(
                 json.len() < limit,
