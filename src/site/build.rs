@@ -498,10 +498,11 @@ impl Site<'_> {
                 "finder_data" => safe_json_for_script(&data),
             },
         )?;
+        let views = ReferralViews::new(self, diagram)?;
         match &journey {
             Journey::Paths(pages) => {
                 for page in pages {
-                    self.path_page(diagram, page)?;
+                    self.path_page(diagram, &views, page)?;
                 }
                 Ok(())
             }
@@ -514,7 +515,7 @@ impl Site<'_> {
                     self.node_page(diagram, node, parents.get(&node).copied())?;
                 }
                 for &outcome in outcomes {
-                    self.result_page(diagram, outcome)?;
+                    self.result_page(diagram, &views, outcome)?;
                 }
                 Ok(())
             }
@@ -577,7 +578,7 @@ impl Site<'_> {
         }
     }
 
-    fn path_page(&mut self, diagram: &Diagram, page: &PathPage) -> Rendered {
+    fn path_page(&mut self, diagram: &Diagram, views: &ReferralViews, page: &PathPage) -> Rendered {
         match page {
             PathPage::Question { steps, node } if !steps.is_empty() => {
                 let Some(found) = diagram.nodes.get(*node) else {
@@ -602,7 +603,7 @@ impl Site<'_> {
             }
             PathPage::Question { .. } => Ok(()),
             PathPage::Check { steps, outcome } => self.check_page(diagram, steps, *outcome),
-            PathPage::Result { outcome } => self.result_page(diagram, *outcome),
+            PathPage::Result { outcome } => self.result_page(diagram, views, *outcome),
         }
     }
 
@@ -660,49 +661,28 @@ impl Site<'_> {
         )
     }
 
-    fn result_page(&mut self, diagram: &Diagram, outcome: usize) -> Rendered {
+    fn result_page(
+        &mut self,
+        diagram: &Diagram,
+        views: &ReferralViews,
+        outcome: usize,
+    ) -> Rendered {
         let Some(found) = diagram.outcomes.get(outcome) else {
             return Ok(());
         };
-        let referrals = self.referral_views(found);
         let fallback_reason = self.area.rules.fallback.as_ref().map(|f| f.reason.clone());
+        let mut context = page_context! {
+            "fallback_reason" => fallback_reason,
+            "answers" => Vec::<AnswerRow>::new(),
+            "back_href" => None::<String>,
+        };
+        context.insert_value("referrals", views.referrals(found));
         self.page(
             &journey::result_page(outcome),
             "results.html",
             "Where to refer",
-            page_context! {
-                "referrals" => referrals,
-                "fallback_reason" => fallback_reason,
-                "answers" => Vec::<AnswerRow>::new(),
-                "back_href" => None::<String>,
-            },
+            context,
         )
-    }
-
-    fn referral_views(&self, outcome: &Outcome) -> Vec<Value> {
-        outcome
-            .referrals
-            .iter()
-            .filter_map(|r| {
-                let service = self.directory().service(&r.service)?;
-                let why: Vec<Why> = r
-                    .pathways
-                    .iter()
-                    .filter_map(|&p| self.area.rules.pathways.get(p))
-                    .map(|p| Why {
-                        title: p.title.clone(),
-                        reason: p.reason.clone(),
-                        when: self.words.condition(&p.condition),
-                    })
-                    .collect();
-                Some(json!({
-                    "service": ServiceCard::new(service, &self.words),
-                    "urgency": UrgencyView::new(r.urgency),
-                    "why": why,
-                    "fallback": r.fallback,
-                }))
-            })
-            .collect()
     }
 
     // ---- the directory ----
@@ -875,6 +855,78 @@ impl Site<'_> {
                 json!({"name": name, "href": href, "urgency": UrgencyView::new(r.urgency)})
             })
             .collect()
+    }
+}
+
+/// The results pages' referrals in the templates' values, each service's card and each
+/// pathway's reasons converted once: a national service is on hundreds of results
+/// pages.
+struct ReferralViews {
+    /// By service id: the services some outcome refers to.
+    cards: BTreeMap<String, tera::Value>,
+    /// By pathway, in the rules' order.
+    whys: Vec<tera::Value>,
+    /// By urgency id.
+    urgencies: BTreeMap<&'static str, tera::Value>,
+}
+
+impl ReferralViews {
+    fn new(site: &Site<'_>, diagram: &Diagram) -> Result<ReferralViews, Box<Diagnostic>> {
+        let listed: BTreeSet<&str> = diagram
+            .outcomes
+            .iter()
+            .flat_map(|o| o.referrals.iter().map(|r| r.service.as_str()))
+            .collect();
+        let mut cards = BTreeMap::new();
+        for service in listed
+            .into_iter()
+            .filter_map(|id| site.directory().service(id))
+        {
+            let card = ServiceCard::new(service, &site.words);
+            cards.insert(service.id.clone(), pages::value("service", &card)?);
+        }
+        let whys = site.area.rules.pathways.iter().map(|p| {
+            let why = Why {
+                title: p.title.clone(),
+                reason: p.reason.clone(),
+                when: site.words.condition(&p.condition),
+            };
+            pages::value("why", &why)
+        });
+        let urgencies = UrgencyView::all()
+            .into_iter()
+            .map(|u| Ok((u.id, pages::value("urgency", &u)?)));
+        Ok(ReferralViews {
+            cards,
+            whys: whys.collect::<Result<_, _>>()?,
+            urgencies: urgencies.collect::<Result<_, Box<Diagnostic>>>()?,
+        })
+    }
+
+    /// An outcome's referrals, as `results.html` lists them.
+    fn referrals(&self, outcome: &Outcome) -> tera::Value {
+        let referrals: Vec<tera::Value> = outcome
+            .referrals
+            .iter()
+            .filter_map(|r| {
+                let why: Vec<tera::Value> = r
+                    .pathways
+                    .iter()
+                    .filter_map(|&p| self.whys.get(p).cloned())
+                    .collect();
+                let referral: BTreeMap<&'static str, tera::Value> = BTreeMap::from([
+                    ("service", self.cards.get(&r.service)?.clone()),
+                    (
+                        "urgency",
+                        self.urgencies.get(UrgencyView::new(r.urgency).id)?.clone(),
+                    ),
+                    ("why", tera::Value::from(why)),
+                    ("fallback", tera::Value::from(r.fallback)),
+                ]);
+                Some(tera::Value::from(referral))
+            })
+            .collect();
+        tera::Value::from(referrals)
     }
 }
 
