@@ -1,10 +1,159 @@
-//! Which services each area's page lists. A service is listed once on the page of each
-//! widest place it covers whole (a group of localities, or a single locality), and a
-//! narrower place's page links to the wider places that contain it: a county's
-//! district-wide services, or a nation's national ones, would otherwise be repeated on
-//! every one of hundreds of pages.
+//! The area pages (`localities.html` and `localities/ID.html`) and which services each
+//! lists. A service is listed once on the page of each widest place it covers whole (a
+//! group of localities, or a single locality), and a narrower place's page links to the
+//! wider places that contain it: a county's district-wide services, or a nation's
+//! national ones, would otherwise be repeated on every one of hundreds of pages.
 
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
 use crate::directory::model::Directory;
+use crate::site::pages::{self, Page, page_context};
+use crate::site::views::{ServiceItem, area_page};
+
+/// An area (a locality or a group of them), linking to its page.
+#[derive(Serialize)]
+struct AreaLink {
+    name: String,
+    href: String,
+}
+
+impl AreaLink {
+    fn new(id: &str, name: &str) -> AreaLink {
+        AreaLink {
+            name: name.to_string(),
+            href: area_page(id),
+        }
+    }
+}
+
+/// A wider area on an area's page: its services cover this area too.
+#[derive(Serialize)]
+struct WiderArea {
+    #[serde(flatten)]
+    area: AreaLink,
+    count: usize,
+}
+
+/// What the area pages are made from: each service's list entry is converted once and
+/// shared by every list it is on.
+pub struct AreaPages<'a> {
+    directory: &'a Directory,
+    listings: AreaListings,
+    items: Vec<tera::Value>,
+    /// Every locality, in order.
+    all: Vec<usize>,
+}
+
+impl<'a> AreaPages<'a> {
+    pub fn new(directory: &'a Directory) -> Result<AreaPages<'a>, Box<Diagnostic>> {
+        let items = directory
+            .services
+            .iter()
+            .map(|s| pages::value("services", &ServiceItem::new(s)))
+            .collect::<Result<_, _>>()?;
+        Ok(AreaPages {
+            directory,
+            listings: area_listings(directory),
+            items,
+            all: (0..directory.localities.len()).collect(),
+        })
+    }
+
+    /// `localities.html`: the areas, the wider areas and, once, the services that cover
+    /// every area.
+    pub fn index(&self) -> Result<tera::Context, Box<Diagnostic>> {
+        let mut index = page_context! {
+            "localities" => self.localities(&self.all),
+            "wider" => self.groups(),
+        };
+        index.insert_value("everywhere", self.services(&self.listings.everywhere));
+        Ok(index)
+    }
+
+    fn services(&self, indices: &[usize]) -> tera::Value {
+        let picked: Vec<tera::Value> = indices
+            .iter()
+            .filter_map(|&i| self.items.get(i).cloned())
+            .collect();
+        tera::Value::from(picked)
+    }
+
+    fn localities(&self, indices: &[usize]) -> Vec<AreaLink> {
+        indices
+            .iter()
+            .filter_map(|&i| self.directory.localities.get(i))
+            .map(|l| AreaLink::new(&l.id.value, &l.name))
+            .collect()
+    }
+
+    fn group(&self, g: usize) -> Option<AreaLink> {
+        let group = self.directory.groups.get(g)?;
+        Some(AreaLink::new(&group.id.value, &group.name))
+    }
+
+    /// The groups that have a page, in order.
+    fn groups(&self) -> Vec<AreaLink> {
+        let paged = self.listings.groups.iter().enumerate();
+        paged
+            .filter(|(_, listing)| listing.is_some())
+            .filter_map(|(g, _)| self.group(g))
+            .collect()
+    }
+
+    /// Each locality's page, then each group's.
+    pub fn pages(&self) -> impl Iterator<Item = Result<Page, Box<Diagnostic>>> + '_ {
+        let localities = self.listings.localities.iter();
+        let localities = localities
+            .zip(self.localities(&self.all))
+            .map(|(listing, link)| self.page(listing, link, false));
+        let groups = self.listings.groups.iter().enumerate();
+        let groups = groups.filter_map(|(g, listing)| {
+            let listing = listing.as_ref()?;
+            Some(self.page(listing, self.group(g)?, true))
+        });
+        localities.chain(groups)
+    }
+
+    fn page(
+        &self,
+        listing: &PlaceListing,
+        link: AreaLink,
+        group: bool,
+    ) -> Result<Page, Box<Diagnostic>> {
+        let wider: Vec<WiderArea> = listing
+            .wider
+            .iter()
+            .filter_map(|&g| {
+                let count = self.listings.groups.get(g)?.as_ref()?.services.len();
+                Some(WiderArea {
+                    area: self.group(g)?,
+                    count,
+                })
+            })
+            .collect();
+        let title = if group {
+            format!("Services covering a wider area: {}", link.name)
+        } else {
+            format!("Services for {}", link.name)
+        };
+        let mut context = page_context! {
+            "place" => link.name,
+            "group" => group,
+            "members" => self.localities(&listing.members),
+            "total" => listing.total,
+            "wider" => wider,
+            "everywhere_count" => self.listings.everywhere.len(),
+        };
+        context.insert_value("services", self.services(&listing.services));
+        Ok(Page {
+            path: link.href,
+            template: "locality.html",
+            title,
+            context,
+        })
+    }
+}
 
 /// Every area page's share of the directory, by index into the directory's lists.
 #[derive(Debug, PartialEq, Eq)]

@@ -28,7 +28,7 @@ use crate::engine::referred::Referred;
 use crate::engine::{self, Compiled, Diagram, Outcome, TooLarge};
 use crate::progress::{Progress, Silent};
 use crate::rules::model::Target;
-use crate::site::areas::{AreaListings, PlaceListing, area_listings};
+use crate::site::areas::AreaPages;
 use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
 use crate::site::look::Look;
@@ -36,7 +36,7 @@ use crate::site::output::SiteFiles;
 use crate::site::pages::{self, Page, in_parallel, page_context, render_pages};
 use crate::site::search::SearchIndex;
 use crate::site::views::{
-    AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, area_page, service_page,
+    AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, service_page,
 };
 use crate::site::words::{Words, capitalise};
 use crate::site::{SiteSettings, Templates, root_for, svg};
@@ -222,139 +222,6 @@ struct ServiceGroup {
     name: String,
     description: String,
     services: Vec<ServiceItem>,
-}
-
-/// An area (a locality or a group of them), linking to its page.
-#[derive(Serialize)]
-struct AreaLink {
-    name: String,
-    href: String,
-}
-
-impl AreaLink {
-    fn new(id: &str, name: &str) -> AreaLink {
-        AreaLink {
-            name: name.to_string(),
-            href: area_page(id),
-        }
-    }
-}
-
-/// A wider area on an area's page: its services cover this area too.
-#[derive(Serialize)]
-struct WiderArea {
-    #[serde(flatten)]
-    area: AreaLink,
-    count: usize,
-}
-
-/// What the area pages are made from: each service's list entry is converted once and
-/// shared by every list it is on.
-struct AreaPages<'a> {
-    directory: &'a Directory,
-    listings: AreaListings,
-    items: Vec<tera::Value>,
-    /// Every locality, in order.
-    all: Vec<usize>,
-}
-
-impl<'a> AreaPages<'a> {
-    fn new(directory: &'a Directory) -> Result<AreaPages<'a>, Box<Diagnostic>> {
-        let items = directory
-            .services
-            .iter()
-            .map(|s| pages::value("services", &ServiceItem::new(s)))
-            .collect::<Result<_, _>>()?;
-        Ok(AreaPages {
-            directory,
-            listings: area_listings(directory),
-            items,
-            all: (0..directory.localities.len()).collect(),
-        })
-    }
-
-    fn services(&self, indices: &[usize]) -> tera::Value {
-        let picked: Vec<tera::Value> = indices
-            .iter()
-            .filter_map(|&i| self.items.get(i).cloned())
-            .collect();
-        tera::Value::from(picked)
-    }
-
-    fn localities(&self, indices: &[usize]) -> Vec<AreaLink> {
-        indices
-            .iter()
-            .filter_map(|&i| self.directory.localities.get(i))
-            .map(|l| AreaLink::new(&l.id.value, &l.name))
-            .collect()
-    }
-
-    fn group(&self, g: usize) -> Option<AreaLink> {
-        let group = self.directory.groups.get(g)?;
-        Some(AreaLink::new(&group.id.value, &group.name))
-    }
-
-    /// The groups that have a page, in order.
-    fn groups(&self) -> Vec<AreaLink> {
-        let paged = self.listings.groups.iter().enumerate();
-        paged
-            .filter(|(_, listing)| listing.is_some())
-            .filter_map(|(g, _)| self.group(g))
-            .collect()
-    }
-
-    /// Each locality's page, then each group's.
-    fn pages(&self) -> impl Iterator<Item = Result<Page, Box<Diagnostic>>> + '_ {
-        let localities = self.listings.localities.iter();
-        let localities = localities
-            .zip(self.localities(&self.all))
-            .map(|(listing, link)| self.page(listing, link, false));
-        let groups = self.listings.groups.iter().enumerate();
-        let groups = groups.filter_map(|(g, listing)| {
-            let listing = listing.as_ref()?;
-            Some(self.page(listing, self.group(g)?, true))
-        });
-        localities.chain(groups)
-    }
-
-    fn page(
-        &self,
-        listing: &PlaceListing,
-        link: AreaLink,
-        group: bool,
-    ) -> Result<Page, Box<Diagnostic>> {
-        let wider: Vec<WiderArea> = listing
-            .wider
-            .iter()
-            .filter_map(|&g| {
-                let count = self.listings.groups.get(g)?.as_ref()?.services.len();
-                Some(WiderArea {
-                    area: self.group(g)?,
-                    count,
-                })
-            })
-            .collect();
-        let title = if group {
-            format!("Services covering a wider area: {}", link.name)
-        } else {
-            format!("Services for {}", link.name)
-        };
-        let mut context = page_context! {
-            "place" => link.name,
-            "group" => group,
-            "members" => self.localities(&listing.members),
-            "total" => listing.total,
-            "wider" => wider,
-            "everywhere_count" => self.listings.everywhere.len(),
-        };
-        context.insert_value("services", self.services(&listing.services));
-        Ok(Page {
-            path: link.href,
-            template: "locality.html",
-            title,
-            context,
-        })
-    }
 }
 
 /// A pathway (or the fallback) that leads to a service, on its page.
@@ -772,22 +639,15 @@ impl Site<'_> {
             .collect()
     }
 
-    /// `localities.html`, which lists the areas, the groups of them and, once, the
-    /// services that cover every area, and a page per area and group (see
-    /// [`crate::site::areas`] for which services each lists).
+    /// `localities.html` and a page per area and wider area (see [`crate::site::areas`]).
     fn area_pages(&mut self) -> Rendered {
         let area = self.area;
         let areas = AreaPages::new(&area.directory)?;
-        let mut index = page_context! {
-            "localities" => areas.localities(&areas.all),
-            "wider" => areas.groups(),
-        };
-        index.insert_value("everywhere", areas.services(&areas.listings.everywhere));
         self.page(
             "localities.html",
             "localities.html",
             "Services by area",
-            index,
+            areas.index()?,
         )?;
         for page in areas.pages() {
             self.queue(page?)?;
