@@ -27,7 +27,7 @@ use crate::engine::diagram::TRUE;
 use crate::engine::referred::Referred;
 use crate::engine::{self, Compiled, Diagram, Outcome, TooLarge};
 use crate::progress::{Progress, Silent};
-use crate::rules::model::Target;
+use crate::rules::model::{RuleSet, Target};
 use crate::site::areas::AreaPages;
 use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
@@ -342,7 +342,8 @@ impl Site<'_> {
 
     fn finder(&mut self, diagram: &Diagram) -> Rendered {
         let journey = Journey::new(diagram);
-        let data = self.finder_data(diagram);
+        let words = self.finder_words(diagram);
+        let data = self.finder_data(diagram, &words);
         let root_question = match usize::try_from(diagram.root)
             .ok()
             .and_then(|r| diagram.nodes.get(r))
@@ -365,7 +366,7 @@ impl Site<'_> {
                 "finder_data" => safe_json_for_script(&data),
             },
         )?;
-        let views = ReferralViews::new(self, diagram)?;
+        let views = ReferralViews::new(&self.area.rules, &words)?;
         match &journey {
             Journey::Paths(pages) => {
                 for page in pages {
@@ -391,34 +392,40 @@ impl Site<'_> {
 
     /// What finder.js needs: the diagram, the services it can list, urgencies and
     /// each pathway's condition in words.
-    fn finder_data(&self, diagram: &Diagram) -> Value {
+    /// The card of each service some outcome refers to and each pathway's condition in
+    /// words: the finder's script and its results pages both show them.
+    fn finder_words<'d>(&self, diagram: &'d Diagram) -> FinderWords<'d> {
         let listed: BTreeSet<&str> = diagram
             .outcomes
             .iter()
             .flat_map(|o| o.referrals.iter().map(|r| r.service.as_str()))
             .collect();
-        let services: BTreeMap<&str, ServiceCard> = listed
+        let cards = listed
             .into_iter()
             .filter_map(|id| {
                 let service = self.directory().service(id)?;
                 Some((id, ServiceCard::new(service, &self.words)))
             })
             .collect();
-        let urgency: BTreeMap<&str, UrgencyView> =
-            UrgencyView::all().into_iter().map(|u| (u.id, u)).collect();
-        let when: Vec<Option<String>> = self
+        let when = self
             .area
             .rules
             .pathways
             .iter()
             .map(|p| self.words.condition(&p.condition))
             .collect();
+        FinderWords { cards, when }
+    }
+
+    fn finder_data(&self, diagram: &Diagram, words: &FinderWords<'_>) -> Value {
+        let urgency: BTreeMap<&str, UrgencyView> =
+            UrgencyView::all().into_iter().map(|u| (u.id, u)).collect();
         json!({
             "diagram": diagram,
-            "services": services,
+            "services": words.cards,
             "urgency": urgency,
             "fallback_reason": self.area.rules.fallback.as_ref().map(|f| &f.reason),
-            "when": when,
+            "when": words.when,
         })
     }
 
@@ -718,6 +725,14 @@ impl Site<'_> {
     }
 }
 
+/// See [`Site::finder_words`].
+struct FinderWords<'d> {
+    /// By service id.
+    cards: BTreeMap<&'d str, ServiceCard>,
+    /// By pathway, in the rules' order.
+    when: Vec<Option<String>>,
+}
+
 /// The results pages' referrals in the templates' values, each service's card and each
 /// pathway's reasons converted once: a national service is on hundreds of results
 /// pages.
@@ -731,25 +746,16 @@ struct ReferralViews {
 }
 
 impl ReferralViews {
-    fn new(site: &Site<'_>, diagram: &Diagram) -> Result<ReferralViews, Box<Diagnostic>> {
-        let listed: BTreeSet<&str> = diagram
-            .outcomes
+    fn new(rules: &RuleSet, words: &FinderWords<'_>) -> Result<ReferralViews, Box<Diagnostic>> {
+        let cards = words
+            .cards
             .iter()
-            .flat_map(|o| o.referrals.iter().map(|r| r.service.as_str()))
-            .collect();
-        let mut cards = BTreeMap::new();
-        for service in listed
-            .into_iter()
-            .filter_map(|id| site.directory().service(id))
-        {
-            let card = ServiceCard::new(service, &site.words);
-            cards.insert(service.id.clone(), pages::value("service", &card)?);
-        }
-        let whys = site.area.rules.pathways.iter().map(|p| {
+            .map(|(&id, card)| Ok((id.to_string(), pages::value("service", card)?)));
+        let whys = rules.pathways.iter().zip(&words.when).map(|(p, when)| {
             let why = Why {
                 title: p.title.clone(),
                 reason: p.reason.clone(),
-                when: site.words.condition(&p.condition),
+                when: when.clone(),
             };
             pages::value("why", &why)
         });
@@ -757,7 +763,7 @@ impl ReferralViews {
             .into_iter()
             .map(|u| Ok((u.id, pages::value("urgency", &u)?)));
         Ok(ReferralViews {
-            cards,
+            cards: cards.collect::<Result<_, Box<Diagnostic>>>()?,
             whys: whys.collect::<Result<_, _>>()?,
             urgencies: urgencies.collect::<Result<_, Box<Diagnostic>>>()?,
         })
