@@ -327,7 +327,7 @@ impl Loader<'_> {
             self.diagnostics.push(crashed());
             return Vec::new();
         };
-        let mut services = Vec::new();
+        let mut services = Vec::with_capacity(checked.len());
         for (service, diagnostics) in checked {
             services.extend(service);
             self.diagnostics.extend(diagnostics);

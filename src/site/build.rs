@@ -257,9 +257,8 @@ impl Site<'_> {
     /// Renders the queued pages (on every core) into the site's files.
     fn render_queued(&mut self) -> Rendered {
         let pages = std::mem::take(&mut self.pages);
-        let html = render_pages(self.templates, self.settings, &pages)?;
-        for (page, html) in pages.iter().zip(html) {
-            self.files.add(&page.path, html)?;
+        for (path, html) in render_pages(self.templates, self.settings, pages)? {
+            self.files.add(&path, html)?;
         }
         Ok(())
     }

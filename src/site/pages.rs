@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::parallel::map_in_order;
+use crate::parallel::{map_in_order, map_owned_in_order};
 use crate::site::{SiteSettings, Templates, root_for};
 
 /// One page to render: where it goes, its template, its title and its own context.
@@ -42,14 +42,16 @@ pub fn value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<tera::Value
     })
 }
 
-/// Renders every page; the first page (in order) that fails stops the build.
+/// Renders every page into its path and text, consuming the pages (each worker frees
+/// the contexts it rendered); the first page (in order) that fails stops the build.
 pub fn render_pages(
     templates: &Templates,
     settings: &SiteSettings,
-    pages: &[Page],
-) -> Result<Vec<String>, Box<Diagnostic>> {
+    pages: Vec<Page>,
+) -> Result<Vec<(String, String)>, Box<Diagnostic>> {
     let site = tera::Value::from_serializable(settings);
-    in_parallel(pages, |page| render_one(templates, &site, page))?
+    map_owned_in_order(pages, |page| render_one(templates, &site, page))
+        .map_err(|_| crashed())?
         .into_iter()
         .collect()
 }
@@ -65,24 +67,28 @@ pub(crate) fn in_parallel<T: Sync, R: Send>(
 fn render_one(
     templates: &Templates,
     site: &tera::Value,
-    page: &Page,
-) -> Result<String, Box<Diagnostic>> {
-    let path = &page.path;
+    page: Page,
+) -> Result<(String, String), Box<Diagnostic>> {
+    let Page {
+        path,
+        template,
+        title,
+        mut context,
+    } = page;
     // The 404 page is served for any missing path, so its links start at the root.
     let root = if path == "404.html" {
         "/".to_string()
     } else {
-        root_for(path)
+        root_for(&path)
     };
-    let mut context = page.context.clone();
     context.insert_value("site", site.clone());
     context.insert("root", &root);
-    context.insert("page_title", &page.title);
-    let mut html = templates.render(page.template, &context)?;
+    context.insert("page_title", &title);
+    let mut html = templates.render(template, &context)?;
     // tera renders into a 16 KB buffer and the site is held until it is written: 10,000
     // service pages of 4 KB each kept 120 MB more than their text.
     html.shrink_to_fit();
-    Ok(html)
+    Ok((path, html))
 }
 
 fn crashed() -> Box<Diagnostic> {
