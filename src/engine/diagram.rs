@@ -370,6 +370,12 @@ impl Manager {
         }
     }
 
+    /// Marks this manager exhausted, as when a scratch manager its results were to
+    /// come from passed its share of the budget.
+    pub(crate) fn exhaust(&mut self) {
+        self.exhausted = true;
+    }
+
     /// About how many bytes the nodes take: each node's entry, its children, and
     /// its place in the unique table.
     pub fn bytes(&self) -> usize {
@@ -1054,7 +1060,17 @@ impl Manager {
         answers: &[Option<ValueIx>],
         target: &mut Manager,
     ) -> NodeId {
-        self.restrict_into_rec(f, answers, target, &mut FastMap::default())
+        self.restrict_into_rec(f, answers, target, &mut FastMap::default(), &mut |v| v)
+    }
+
+    /// `f` copied into `target`, each leaf value `v` becoming `leaf(v)`.
+    pub fn copy_into(
+        &self,
+        f: NodeId,
+        target: &mut Manager,
+        mut leaf: impl FnMut(u32) -> u32,
+    ) -> NodeId {
+        self.restrict_into_rec(f, &[], target, &mut FastMap::default(), &mut leaf)
     }
 
     /// [`Manager::restrict_into`] of many diagrams, sharing the work on the nodes
@@ -1067,32 +1083,33 @@ impl Manager {
     ) -> Vec<NodeId> {
         let mut memo = FastMap::default();
         fs.iter()
-            .map(|&f| self.restrict_into_rec(f, answers, target, &mut memo))
+            .map(|&f| self.restrict_into_rec(f, answers, target, &mut memo, &mut |v| v))
             .collect()
     }
 
-    fn restrict_into_rec(
+    fn restrict_into_rec<L: FnMut(u32) -> u32>(
         &self,
         f: NodeId,
         answers: &[Option<ValueIx>],
         target: &mut Manager,
         memo: &mut FastMap<NodeId, NodeId>,
+        leaf: &mut L,
     ) -> NodeId {
         if let Some(&done) = memo.get(&f) {
             return done;
         }
         let result = match self.get(f) {
-            Some(Node::Leaf(value)) => target.leaf(value),
+            Some(Node::Leaf(value)) => target.leaf(leaf(value)),
             Some(Node::Branch { question, children }) => {
                 match answers.get(question).copied().flatten() {
                     Some(value) => {
                         let child = children.get(value).unwrap_or(FALSE);
-                        self.restrict_into_rec(child, answers, target, memo)
+                        self.restrict_into_rec(child, answers, target, memo, leaf)
                     }
                     None => {
                         let mut children = children.copied();
                         for child in &mut children.targets {
-                            *child = self.restrict_into_rec(*child, answers, target, memo);
+                            *child = self.restrict_into_rec(*child, answers, target, memo, leaf);
                         }
                         target.rebuild(question, children)
                     }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::compile::{Compiled, ServiceIx};
 use crate::engine::diagram::{FALSE, FastMap, Manager, NodeId};
 use crate::engine::holding::{HOLDING_BYTES, Holding};
+use crate::parallel::{self, map_in_order};
 use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency, ValueIx};
 
 /// One service to refer to, in one outcome.
@@ -88,13 +89,28 @@ impl SetTable {
         if a == b {
             return Some(a);
         }
-        let mut merged: Vec<u32> = self.get(a).iter().chain(self.get(b)).copied().collect();
-        merged.sort_unstable();
-        merged.dedup();
+        let merged = merged(self.get(a), self.get(b));
         let before = self.bytes;
         let id = self.intern(merged);
         (self.bytes - before <= room).then_some(id)
     }
+}
+
+/// The union of two sorted sets, sorted.
+fn merged(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut union = Vec::with_capacity(a.len() + b.len());
+    let (mut a, mut b) = (a.iter().peekable(), b.iter().peekable());
+    while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+        union.push(x.min(y));
+        if x <= y {
+            a.next();
+        }
+        if y <= x {
+            b.next();
+        }
+    }
+    union.extend(a.chain(b));
+    union
 }
 
 /// What one set costs beside its elements: its `Vec`, index entry and chain link.
@@ -200,19 +216,19 @@ impl OutcomeTable {
             eligible,
         } = parts;
         let mut service_sets = SetTable::default();
-        let categories = compiled
+        let members: Vec<(&String, Vec<(u32, NodeId)>)> = compiled
             .members
             .iter()
             .map(|(category, members)| {
-                let parts: Vec<(u32, NodeId)> = members
+                let parts = members
                     .iter()
                     .filter_map(|&s| Some((u32::try_from(s).ok()?, *eligible.get(s)?)))
                     .filter(|&(_, eligible)| eligible != FALSE)
                     .collect();
-                let root = union_all(&mut manager, &mut service_sets, &parts);
-                (category.clone(), root)
+                (category, parts)
             })
             .collect();
+        let categories = category_unions(&mut manager, &mut service_sets, &members);
         let mut pathway_sets = SetTable::default();
         // A pathway that never fires (here) adds nothing to any set.
         let conditions: Vec<(u32, NodeId)> =
@@ -311,6 +327,67 @@ fn union_all(manager: &mut Manager, sets: &mut SetTable, parts: &[(u32, NodeId)]
             union
         }
     }
+}
+
+/// For each category, the diagram whose leaf in each situation is the set of its
+/// eligible services. Each category's balanced union is worked out in a manager and a
+/// set table of its own, on every core, a few categories at a time: of the unions of
+/// halves along the way (in an area of 10,000 services, 1.3 million nodes and 614,000
+/// sets, 160 MB, where the finished diagrams had a few thousand sets) only the
+/// finished diagram and its sets are copied into `manager` and `sets`, in category
+/// order, so the result does not depend on how the work was shared.
+fn category_unions(
+    manager: &mut Manager,
+    sets: &mut SetTable,
+    categories: &[(&String, Vec<(u32, NodeId)>)],
+) -> BTreeMap<String, NodeId> {
+    let workers = parallel::workers();
+    let mut unions = BTreeMap::new();
+    for batch in categories.chunks(workers) {
+        // The scratch managers share what the budget leaves, so that together with
+        // the diagrams kept so far they stay within it.
+        let share = manager.room() / workers;
+        let base: &Manager = manager;
+        // A worker stops early only on a bug: the table is then refused as too large
+        // rather than built wrong.
+        let Ok(done) = map_in_order(batch, |(_, parts)| category_union(base, parts, share)) else {
+            manager.exhaust();
+            return unions;
+        };
+        for ((category, _), (scratch, scratch_sets, union)) in batch.iter().zip(done) {
+            if scratch.exhausted() || manager.exhausted() {
+                manager.exhaust();
+                return unions;
+            }
+            let before = sets.bytes;
+            let root = scratch.copy_into(union, manager, |leaf| {
+                sets.intern(scratch_sets.get(leaf).to_vec())
+            });
+            // The scratch work counts as spent, as it did when it was done in
+            // `manager`: the budget bounds the work of a finder that will not fit,
+            // not only what is kept.
+            let scratch_bytes = scratch.bytes() + scratch_sets.bytes;
+            manager.spend_beside(sets.bytes - before + scratch_bytes);
+            unions.insert((*category).clone(), root);
+        }
+    }
+    unions
+}
+
+/// One category's union (see [`category_unions`]), in a scratch manager holding
+/// copies of its services' eligibility diagrams and limited to `budget` bytes.
+fn category_union(
+    base: &Manager,
+    parts: &[(u32, NodeId)],
+    budget: usize,
+) -> (Manager, SetTable, NodeId) {
+    let mut scratch = base.fresh().with_budget(budget);
+    let eligible: Vec<NodeId> = parts.iter().map(|&(_, eligible)| eligible).collect();
+    let copies = base.restrict_all_into(&eligible, &[], &mut scratch);
+    let parts: Vec<(u32, NodeId)> = parts.iter().map(|&(s, _)| s).zip(copies).collect();
+    let mut sets = SetTable::default();
+    let union = union_all(&mut scratch, &mut sets, &parts);
+    (scratch, sets, union)
 }
 
 /// Which services some referral can reach: named by, or in a category referred to by,
@@ -749,5 +826,26 @@ impl ReferralList {
     fn finish(mut self) -> Vec<DraftReferral> {
         self.referrals.sort_by_key(|r| std::cmp::Reverse(r.urgency));
         self.referrals
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::merged;
+
+    proptest! {
+        #[test]
+        fn merging_two_sorted_sets_is_their_sorted_union(
+            a in proptest::collection::btree_set(0u32..64, 0..20),
+            b in proptest::collection::btree_set(0u32..64, 0..20),
+        ) {
+            let (a, b): (Vec<u32>, Vec<u32>) = (a.into_iter().collect(), b.into_iter().collect());
+            let mut expected: Vec<u32> = a.iter().chain(&b).copied().collect();
+            expected.sort_unstable();
+            expected.dedup();
+            prop_assert_eq!(merged(&a, &b), expected);
+        }
     }
 }
