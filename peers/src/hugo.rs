@@ -40,7 +40,9 @@ pub fn write(root: &Path, out: &Path) -> Result<usize, String> {
         front.insert("title".into(), Value::from(page.title.clone()));
         for key in SERVICE_PAGE_KEYS {
             let value = page.context.get(key).map(serde_json::to_value);
-            let value = value.transpose().map_err(|e| format!("{}: {e}", page.path))?;
+            let value = value
+                .transpose()
+                .map_err(|e| format!("{}: {e}", page.path))?;
             front.insert(key.into(), value.unwrap_or_default());
         }
         let description = front

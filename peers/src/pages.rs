@@ -42,10 +42,11 @@ pub fn build(root: &Path, out: &Path) -> Result<usize, String> {
     let look = Look::for_area(root).map_err(|d| d.message.clone())?;
     let mut files = SiteFiles::new();
     let pages = pages(&area, date)?;
-    let html = render_pages(&look.templates, &settings, &pages).map_err(|d| d.message.clone())?;
-    for (page, html) in pages.iter().zip(html) {
-        files.add(&page.path, html).map_err(|d| d.message.clone())?;
+    let rendered =
+        render_pages(&look.templates, &settings, pages).map_err(|d| d.message.clone())?;
+    for (path, html) in rendered {
+        files.add(&path, html).map_err(|d| d.message.clone())?;
     }
     write_site(&files, out).map_err(|d| d.message.clone())?;
-    Ok(pages.len())
+    Ok(files.len())
 }
