@@ -16,16 +16,7 @@ pub fn map_in_order<T: Sync, R: Send>(
     items: &[T],
     f: impl Fn(&T) -> R + Sync,
 ) -> Result<Vec<R>, Crashed> {
-    let chunk = items.len().div_ceil(workers()).max(1);
-    let f = &f;
-    let parts: Vec<Option<Vec<R>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles.into_iter().map(|h| h.join().ok()).collect()
-    });
-    concatenated(parts, items.len())
+    map_owned_in_order(items.iter().collect(), f)
 }
 
 /// [`map_in_order`] for work that consumes its items, so each worker also frees the
@@ -49,7 +40,11 @@ pub fn map_owned_in_order<T: Send, R: Send>(
             .collect();
         handles.into_iter().map(|h| h.join().ok()).collect()
     });
-    concatenated(parts, total)
+    let mut all = Vec::with_capacity(total);
+    for part in parts {
+        all.extend(part.ok_or(Crashed)?);
+    }
+    Ok(all)
 }
 
 /// How many threads the work is shared between.
@@ -57,14 +52,6 @@ pub fn workers() -> usize {
     std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .clamp(1, MAX_WORKERS)
-}
-
-fn concatenated<R>(parts: Vec<Option<Vec<R>>>, total: usize) -> Result<Vec<R>, Crashed> {
-    let mut all = Vec::with_capacity(total);
-    for part in parts {
-        all.extend(part.ok_or(Crashed)?);
-    }
-    Ok(all)
 }
 
 #[cfg(test)]
