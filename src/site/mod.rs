@@ -103,12 +103,29 @@ impl Templates {
 }
 
 /// An empty template set that autoescapes `.html` templates, with our escaping
-/// (the same characters and entities as tera's, copied a run at a time).
+/// (the same characters and entities as tera's, copied a run at a time), and the
+/// `thousands` filter.
 fn html_templates() -> tera::Tera {
     let mut tera = tera::Tera::new();
     tera.autoescape_on([".html"]);
     tera.set_escape_fn(escape::html);
+    tera.register_filter("thousands", |n: u64, _: tera::Kwargs, _: &tera::State| {
+        thousands(n)
+    });
     tera
+}
+
+/// A count as the GOV.UK style writes it: `2,228`, `10,000` (and `999`).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 fn template_error(template: &str, error: &tera::Error) -> Box<Diagnostic> {
@@ -288,6 +305,18 @@ mod tests {
                 "site-bad-helpline-phone"
             ]
         );
+    }
+
+    #[test]
+    fn counts_are_grouped_in_thousands() {
+        let cases = [(0, "0"), (999, "999"), (1000, "1,000"), (2228, "2,228")];
+        for (n, written) in cases.into_iter().chain([(1_234_567, "1,234,567")]) {
+            assert_eq!(thousands(n), written);
+        }
+        let templates = Templates::from_texts(&[("t.html", "{{ n | thousands }}")]).unwrap();
+        let mut context = tera::Context::new();
+        context.insert("n", &10_000);
+        assert_eq!(templates.render("t.html", &context).unwrap(), "10,000");
     }
 
     #[test]
