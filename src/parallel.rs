@@ -48,7 +48,7 @@ pub fn map_owned_in_order<T: Send, R: Send>(
 }
 
 /// How many threads the work is shared between.
-pub fn workers() -> usize {
+fn workers() -> usize {
     std::thread::available_parallelism()
         .map_or(1, NonZeroUsize::get)
         .clamp(1, MAX_WORKERS)

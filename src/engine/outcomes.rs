@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::engine::compile::{Compiled, ServiceIx};
 use crate::engine::diagram::{FALSE, FastMap, Manager, NodeId};
 use crate::engine::holding::{HOLDING_BYTES, Holding};
-use crate::parallel::{self, map_in_order};
+use crate::parallel::map_in_order;
 use crate::rules::model::{PathwayIx, ReferTo, RuleSet, Target, Urgency, ValueIx};
 
 /// One service to refer to, in one outcome.
@@ -329,9 +329,14 @@ fn union_all(manager: &mut Manager, sets: &mut SetTable, parts: &[(u32, NodeId)]
     }
 }
 
+/// How many categories' unions are worked out at once, each on a core of its own:
+/// fixed, not the machine's core count, so that whether a finder fits its budget (which
+/// they share) does not depend on the machine, and at most two scratch managers are held.
+const UNIONS_AT_ONCE: usize = 2;
+
 /// For each category, the diagram whose leaf in each situation is the set of its
 /// eligible services. Each category's balanced union is worked out in a manager and a
-/// set table of its own, on every core, a few categories at a time: of the unions of
+/// set table of its own, [`UNIONS_AT_ONCE`] categories at a time: of the unions of
 /// halves along the way (in an area of 10,000 services, 1.3 million nodes and 614,000
 /// sets, 160 MB, where the finished diagrams had a few thousand sets) only the
 /// finished diagram and its sets are copied into `manager` and `sets`, in category
@@ -341,12 +346,11 @@ fn category_unions(
     sets: &mut SetTable,
     categories: &[(&String, Vec<(u32, NodeId)>)],
 ) -> BTreeMap<String, NodeId> {
-    let workers = parallel::workers();
     let mut unions = BTreeMap::new();
-    for batch in categories.chunks(workers) {
+    for batch in categories.chunks(UNIONS_AT_ONCE) {
         // The scratch managers share what the budget leaves, so that together with
         // the diagrams kept so far they stay within it.
-        let share = manager.room() / workers;
+        let share = manager.room() / UNIONS_AT_ONCE;
         let base: &Manager = manager;
         // A worker stops early only on a bug: the table is then refused as too large
         // rather than built wrong.

@@ -389,8 +389,6 @@ impl Site<'_> {
         }
     }
 
-    /// What finder.js needs: the diagram, the services it can list, urgencies and
-    /// each pathway's condition in words.
     /// The card of each service some outcome refers to and each pathway's condition in
     /// words: the finder's script and its results pages both show them.
     fn finder_words<'d>(&self, diagram: &'d Diagram) -> FinderWords<'d> {
@@ -416,6 +414,8 @@ impl Site<'_> {
         FinderWords { cards, when }
     }
 
+    /// What finder.js needs: the diagram, the services it can list, urgencies and
+    /// each pathway's condition in words.
     fn finder_data(&self, diagram: &Diagram, words: &FinderWords<'_>) -> Value {
         let urgency: BTreeMap<&str, UrgencyView> =
             UrgencyView::all().into_iter().map(|u| (u.id, u)).collect();
