@@ -28,11 +28,29 @@ pub fn check_links(files: &SiteFiles) -> Vec<Diagnostic> {
         .iter()
         .map(|(path, attributes)| (*path, &attributes.ids))
         .collect();
+    let runs: Vec<&[(&str, Attributes)]> = pages.chunks(PAGES_JUDGED_TOGETHER).collect();
+    match in_parallel(&runs, |run| judge_run(files, &ids, run)) {
+        Ok(problems) => problems.into_iter().flatten().collect(),
+        Err(crashed) => vec![*crashed],
+    }
+}
+
+/// How many consecutive pages share one memo of verdicts: enough that the links
+/// every page repeats are judged once a run, few enough that the runs share out
+/// over the cores.
+const PAGES_JUDGED_TOGETHER: usize = 1024;
+
+/// The broken links of a run of pages, in page order.
+fn judge_run(
+    files: &SiteFiles,
+    ids: &BTreeMap<&str, &BTreeSet<String>>,
+    run: &[(&str, Attributes)],
+) -> Vec<Diagnostic> {
     // Most links recur (the navigation on every page, a category from every service
     // in it): each is judged once per folder it is written from.
     let mut verdicts: HashMap<(&str, &str), Verdict> = HashMap::new();
     let mut problems = Vec::new();
-    for (page, attributes) in &pages {
+    for (page, attributes) in run {
         let folder = page.rsplit_once('/').map_or("", |(folder, _)| folder);
         for link in attributes.hrefs.iter().chain(&attributes.srcs) {
             // A link to a fragment of its own page depends on the page.
@@ -43,7 +61,7 @@ pub fn check_links(files: &SiteFiles) -> Vec<Diagnostic> {
             };
             let verdict = *verdicts
                 .entry((from, link))
-                .or_insert_with(|| judge(files, &ids, page, link));
+                .or_insert_with(|| judge(files, ids, page, link));
             problems.extend(verdict.problem(page, link));
         }
     }
