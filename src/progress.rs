@@ -44,7 +44,7 @@ mod tests {
             [
                 "loading the directory and rules",
                 "checking every combination of answers",
-                "compiling the rules",
+                "working out the finder's outcomes",
                 "rendering the pages",
                 "checking every link",
             ]

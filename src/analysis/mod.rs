@@ -16,13 +16,18 @@ use jiff::civil::Date;
 
 use crate::area::Area;
 use crate::diagnostic::Diagnostic;
-use crate::engine;
+use crate::engine::{self, Compiled};
 
 /// Every finding about a loaded area (which must have loaded without errors) on a date:
 /// date problems, then the whole-space checks.
 pub fn check(area: &Area, date: Date) -> Vec<Diagnostic> {
-    let mut found = dates::check(&area.rules, &area.directory, date);
-    let mut compiled = engine::compile(&area.rules, &area.directory, date);
+    check_compiled(area, engine::compile(&area.rules, &area.directory, date))
+}
+
+/// [`check`] of the area's rules already compiled (for the date they were compiled
+/// for); the checks add diagrams of their own to `compiled`.
+pub fn check_compiled(area: &Area, mut compiled: Compiled) -> Vec<Diagnostic> {
+    let mut found = dates::check(&area.rules, &area.directory, compiled.as_of());
     found.extend(checks::check(&mut compiled, &area.directory, &area.sources));
     found
 }

@@ -99,10 +99,14 @@ pub fn build_with(
     let date = area.reference_date(as_of);
     result.date = Some(date);
     progress.phase("checking every combination of answers");
-    result.diagnostics.extend(analysis::check(&area, date));
+    // Compiled once: the checks extend a copy, which takes a fraction of compiling.
+    let compiled = engine::compile(&area.rules, &area.directory, date);
+    result
+        .diagnostics
+        .extend(analysis::check_compiled(&area, compiled.clone()));
     if !result.diagnostics.iter().any(Diagnostic::is_error) {
         match Look::for_area(root).map_err(|d| vec![*d]) {
-            Ok(look) => match render(&area, date, &look, finder, progress) {
+            Ok(look) => match render(&area, &compiled, &look, finder, progress) {
                 Ok(files) => result.files = Some(files),
                 Err(problems) => result.diagnostics.extend(problems),
             },
@@ -132,29 +136,29 @@ fn finder_too_large(too: TooLarge) -> Diagnostic {
     .help("`pathways build --no-finder` publishes the directory, the pathways in words and search without it, and `check`, `refer`, `explain` and `diff` still work on these rules; to publish a finder, split the area into smaller ones (by region, say) or merge pathways that differ only in a detail")
 }
 
-/// Renders every page of an area that checked cleanly, and checks every link.
+/// Renders every page of an area that checked cleanly (its rules compiled for the
+/// site's date), and checks every link.
 pub fn render(
     area: &Area,
-    date: Date,
+    compiled: &Compiled,
     look: &Look,
     finder: Finder,
     progress: &dyn Progress,
 ) -> Result<SiteFiles, Vec<Diagnostic>> {
+    let date = compiled.as_of();
     let mut settings = SiteSettings::new(&area.directory.area, date)?;
     settings.finder = finder == Finder::Built;
-    progress.phase("compiling the rules");
-    let compiled = engine::compile(&area.rules, &area.directory, date);
     let diagram = match finder {
-        Finder::Built => Some(
-            compiled
-                .diagram_within(FINDER_BYTES)
-                .map_err(|too| vec![finder_too_large(too)])?,
-        ),
+        Finder::Built => {
+            progress.phase("working out the finder's outcomes");
+            let diagram = compiled.diagram_within(FINDER_BYTES);
+            Some(diagram.map_err(|too| vec![finder_too_large(too)])?)
+        }
         Finder::Omitted => None,
     };
     let mut site = Site {
         area,
-        compiled: &compiled,
+        compiled,
         diagram,
         words: Words {
             rules: &area.rules,
