@@ -69,12 +69,17 @@ def normalised(path):
 
 
 def hugo(args):
-    hyperfine, public, site, pages, directory, size, version, run = args
+    """The Hugo part's figures from hyperfine's files, one a round (a glob)."""
+    rounds_glob, public, site, pages, directory, size, version, run = args
+    rounds = []
+    for path in sorted(glob.glob(rounds_glob), key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[-1])):
+        rounds.append({r["command"]: r["times"][0] for r in json.load(open(path))["results"] if r["times"]})
     results = {}
-    if os.path.exists(hyperfine):
-        for r in json.load(open(hyperfine))["results"]:
-            results[r["command"]] = {k: r[k] for k in ("mean", "stddev", "median", "min", "max")}
-            results[r["command"]]["runs"] = len(r["times"])
+    for name in sorted({name for r in rounds for name in r}):
+        times = [r[name] for r in rounds if name in r]
+        results[name] = {"mean": statistics.mean(times), "median": statistics.median(times),
+                         "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
+                         "min": min(times), "max": max(times), "runs": len(times)}
     counts = {name: len(glob.glob(os.path.join(folder, "services", "*.html")))
               for name, folder in [("hugo", public), ("pathways-build", site), ("pathways-service-pages", pages),
                                    ("pathways-build-no-finder", directory)]}
@@ -84,7 +89,7 @@ def hugo(args):
                if os.path.exists(os.path.join(pages, "services", os.path.basename(p)))
                and normalised(p) == normalised(os.path.join(pages, "services", os.path.basename(p))))
     print(json.dumps({"run": json.loads(run), "size": size, "hugo_version": version, "timings": results,
-                      "pages": counts, "compared": len(sample), "identical": same}))
+                      "rounds": rounds, "pages": counts, "compared": len(sample), "identical": same}))
 
 
 # ---- the report -----------------------------------------------------------------------
@@ -269,12 +274,20 @@ def zen_section(rows, runs):
     return out + [""] + findings
 
 
+def round_ratios(r, name):
+    """Hugo's time over ours in each round that ran both (runs taken in turn)."""
+    return sorted(x["hugo"] / x[name] for x in r.get("rounds", []) if x.get("hugo") and x.get(name))
+
+
 def hugo_section(rows, runs):
     out = []
     for r in rows:
         t = r["timings"]
+        how = (f"{len(r['rounds'])} rounds of one run of each command, each round starting one command later, "
+               "after a warm-up round (hyperfine)") if r.get("rounds") else \
+            f"{t.get('hugo', {}).get('runs', 0)} runs each after a warm-up (hyperfine)"
         out += [f"Size: {size_words(r['size'])} ({runs.mark(r['run'])}); Hugo {r['hugo_version']}; "
-                f"{t.get('hugo', {}).get('runs', 0)} runs each after a warm-up (hyperfine), whole processes, output written to disk.", "",
+                f"{how}, whole processes, output written to disk.", "",
                 "| command | pages in `services/` | mean | median | min | max | ÷ Hugo (medians) |", "|---|---|---|---|---|---|---|"]
         base = t.get("hugo", {}).get("median")
         for name, words in [("hugo", "`hugo` (Markdown + Go templates)"),
@@ -325,16 +338,22 @@ def targets(sizes, zen, hugo_rows, memory, serve, runs):
     for r in hugo_rows:
         t = r["timings"]
         # Medians: on the shared machine one stall of half a second moves the mean of
-        # a 0.8 s command by a tenth; the means' ratio is shown beside.
+        # a 0.8 s command by a tenth. Beside them, each round's ratio (taken in turn,
+        # so both runs met the same moment), or the means' for runs not taken in rounds.
         h, h_mean = (t.get("hugo", {}).get(k) for k in ("median", "mean"))
         for name, words in [("pathways-build", "whole `pathways build`"),
                             ("pathways-build-no-finder", "`pathways build --no-finder`"),
                             ("pathways-service-pages", "service pages only")]:
             ours, ours_mean = (t.get(name, {}).get(k) for k in ("median", "mean"))
             if h and ours:
-                means = f"; {h_mean / ours_mean:.2f} from means" if h_mean and ours_mean else ""
+                paired = round_ratios(r, name)
+                if paired:
+                    beside = (f"; each round's from {paired[0]:.2f} to {paired[-1]:.2f}, "
+                              f"median {statistics.median(paired):.2f}")
+                else:
+                    beside = f"; {h_mean / ours_mean:.2f} from means" if h_mean and ours_mean else ""
                 rows.append(f"| site build at least 2× faster than Hugo ({words}) | Hugo ÷ ours = {h / ours:.2f} "
-                            f"(medians{means}) at {size_words(r['size'])}, {runs.mark(r['run'])} | "
+                            f"(medians{beside}) at {size_words(r['size'])}, {runs.mark(r['run'])} | "
                             f"{'met' if h / ours >= 2 else '**missed**'} |")
     for r in serve:
         median = statistics.median(r["rebuild_ms"])

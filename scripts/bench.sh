@@ -10,7 +10,7 @@
 #           whole process (wall time, peak memory) and the divan phase benchmarks in process
 #   zen     zen-engine against our evaluator and checker (peers/), at each of ZEN_SIZES
 #   hugo    Hugo against `pathways build` (with and without the finder) on the service
-#           pages of HUGO_SIZE (hyperfine)
+#           pages of HUGO_SIZE (hyperfine), in rounds of one run of each command
 #   memory  peak memory of `pathways check` and `pathways build` (with and without the
 #           finder) at NATIONAL (/usr/bin/time -v)
 #   serve   `pathways serve` on a copy of the example, rebuilding after SERVE_EDITS one-line
@@ -27,7 +27,7 @@
 #   LOCALITIES, QUESTIONS, PATHWAYS, SERVICES  the values of each series (4 or more)
 #   TIMEOUT     seconds any one whole-process run may take (default 120)
 #   DIVAN_TIMEOUT  seconds the phase benchmarks of one size may take (default 900)
-#   RUNS        hyperfine runs per command (default 5)
+#   RUNS        runs of each command in the Hugo part: rounds of one run each (default 5)
 #   CHECK_RUNS  runs of each whole-process `pathways check`; the median is kept (default 5)
 #   SERVE_EDITS one-line changes `serve` rebuilds after (default 20)
 #   RUN_NOTE    a sentence recorded with this run's figures (why these sizes, say)
@@ -197,17 +197,31 @@ if wants hugo; then
     # until they are flushed) and walks past each of them again for every file it
     # creates, which added about 2.5 s to either tool's 10,000 pages.
     sync
-    # One --prepare per command, in the order of the commands.
     aside() { echo "if [ -e $1 ]; then mv $1 $TRASH/\$(date +%s%N); fi"; }
-    hyperfine --warmup 1 --runs "$RUNS" --style basic --export-json "$OUT/hyperfine.json" \
-        --prepare "$(aside "$public")" --prepare "$(aside "$site")" \
-        --prepare "$(aside "$directory")" --prepare "$(aside "$pages")" \
-        -n hugo "hugo --quiet --source $OUT/hugo-src --destination $PWD/$public" \
-        -n pathways-build "$PATHWAYS_BIN --root $root build --out $site" \
-        -n pathways-build-no-finder "$PATHWAYS_BIN --root $root build --no-finder --out $directory" \
-        -n pathways-service-pages "$PEERS service-pages $root $pages" \
-        || echo "hyperfine failed (see above)"
-    python3 scripts/bench-report.py hugo "$OUT/hyperfine.json" "$public" "$site" "$pages" "$directory" \
+    names=(hugo pathways-build pathways-build-no-finder pathways-service-pages)
+    commands=("hugo --quiet --source $OUT/hugo-src --destination $PWD/$public"
+        "$PATHWAYS_BIN --root $root build --out $site"
+        "$PATHWAYS_BIN --root $root build --no-finder --out $directory"
+        "$PEERS service-pages $root $pages")
+    outputs=("$public" "$site" "$directory" "$pages")
+    # Rounds of one run of each command, each round starting one command later: the
+    # machine's speed drifts within minutes (other tenants, the kernel flushing what
+    # the last command wrote), and runs taken in turn meet the same drift, where a
+    # command's runs taken together met whatever that stretch of time brought. Round 0
+    # is the warm-up.
+    rm -f "$OUT"/hugo-round-*.json
+    for round in $(seq 0 "$RUNS"); do
+        args=()
+        for i in 0 1 2 3; do
+            k=$(( (i + round) % 4 ))
+            args+=(--prepare "$(aside "${outputs[$k]}")" -n "${names[$k]}" "${commands[$k]}")
+        done
+        json=/dev/null
+        [ "$round" -gt 0 ] && json="$OUT/hugo-round-$round.json"
+        hyperfine --runs 1 --style none --export-json "$json" "${args[@]}" \
+            || echo "hyperfine failed in round $round (see above)"
+    done
+    python3 scripts/bench-report.py hugo "$OUT/hugo-round-*.json" "$public" "$site" "$pages" "$directory" \
         "$HUGO_SIZE" "$(hugo version | cut -d' ' -f2)" "$RUN" > "$RESULTS/hugo.jsonl"
 fi
 
