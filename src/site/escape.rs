@@ -40,20 +40,41 @@ pub fn html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
 /// the element), and U+2028/U+2029 are escaped for old JavaScript parsers. The result
 /// is still the same JSON value.
 pub fn safe_json_for_script<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut json = Vec::new();
+    let written = value.serialize(&mut serde_json::Serializer::with_formatter(
+        &mut json, ScriptSafe,
+    ));
     // Serialising fails only for a map whose keys are not text, which no view has.
-    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    match written {
+        Ok(()) => String::from_utf8(json).unwrap_or_else(|_| "null".to_string()),
+        Err(_) => "null".to_string(),
     }
-    out
+}
+
+/// serde_json's compact output, escaping as it writes: the characters
+/// [`safe_json_for_script`] escapes can only occur inside strings, which reach the
+/// output through this one method (a second pass over a finder's megabytes of JSON
+/// took as long as writing it).
+struct ScriptSafe;
+
+impl serde_json::ser::Formatter for ScriptSafe {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(['<', '>', '&', '\u{2028}', '\u{2029}']) {
+            let (before, from) = rest.split_at(at);
+            writer.write_all(before.as_bytes())?;
+            let mut chars = from.chars();
+            if let Some(c) = chars.next() {
+                write!(writer, "\\u{:04x}", u32::from(c))?;
+            }
+            rest = chars.as_str();
+        }
+        writer.write_all(rest.as_bytes())
+    }
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
@@ -145,6 +166,26 @@ mod tests {
                 tera::escape_html(&input, &mut teras).unwrap();
                 proptest::prop_assert_eq!(ours, teras);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn script_json_escapes_what_a_pass_over_the_json_would(
+            text in ".*",
+            markup in "[<>&\u{2028}\u{2029}\"\\\\ a\u{e9}]{0,40}",
+        ) {
+            let value = json!({ markup.clone(): [text, markup] });
+            let mut expected = String::new();
+            for c in serde_json::to_string(&value).unwrap().chars() {
+                match c {
+                    '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                        write!(expected, "\\u{:04x}", u32::from(c)).unwrap()
+                    }
+                    c => expected.push(c),
+                }
+            }
+            proptest::prop_assert_eq!(safe_json_for_script(&value), expected);
         }
     }
 
