@@ -12,7 +12,7 @@
 //! };
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use jiff::civil::Date;
@@ -25,7 +25,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::directory::model::{Directory, Service, Tier};
 use crate::engine::diagram::TRUE;
 use crate::engine::referred::Referred;
-use crate::engine::{self, Compiled, Diagram, Outcome, TooLarge};
+use crate::engine::{self, Compiled, Diagram, Outcome, Referral, TooLarge};
 use crate::progress::{Progress, Silent};
 use crate::rules::model::{RuleSet, Target};
 use crate::site::areas::AreaPages;
@@ -369,11 +369,11 @@ impl Site<'_> {
                 "finder_data" => safe_json_for_script(&data),
             },
         )?;
-        let views = ReferralViews::new(&self.area.rules, &words)?;
+        let mut views = ReferralViews::new(&self.area.rules, &words)?;
         match &journey {
             Journey::Paths(pages) => {
                 for page in pages {
-                    self.path_page(diagram, &views, page)?;
+                    self.path_page(diagram, &mut views, page)?;
                 }
                 Ok(())
             }
@@ -386,7 +386,7 @@ impl Site<'_> {
                     self.node_page(diagram, node, parents.get(&node).copied())?;
                 }
                 for &outcome in outcomes {
-                    self.result_page(diagram, &views, outcome)?;
+                    self.result_page(diagram, &mut views, outcome)?;
                 }
                 Ok(())
             }
@@ -420,16 +420,18 @@ impl Site<'_> {
 
     /// What finder.js needs: the diagram, the services it can list, urgencies and
     /// each pathway's condition in words.
-    fn finder_data(&self, diagram: &Diagram, words: &FinderWords<'_>) -> Value {
-        let urgency: BTreeMap<&str, UrgencyView> =
-            UrgencyView::all().into_iter().map(|u| (u.id, u)).collect();
-        json!({
-            "diagram": diagram,
-            "services": words.cards,
-            "urgency": urgency,
-            "fallback_reason": self.area.rules.fallback.as_ref().map(|f| &f.reason),
-            "when": words.when,
-        })
+    fn finder_data<'w>(
+        &'w self,
+        diagram: &'w Diagram,
+        words: &'w FinderWords<'_>,
+    ) -> FinderData<'w> {
+        FinderData {
+            diagram,
+            fallback_reason: self.area.rules.fallback.as_ref().map(|f| f.reason.as_str()),
+            services: &words.cards,
+            urgency: UrgencyView::all().into_iter().map(|u| (u.id, u)).collect(),
+            when: &words.when,
+        }
     }
 
     fn question_view(
@@ -455,7 +457,12 @@ impl Site<'_> {
         }
     }
 
-    fn path_page(&mut self, diagram: &Diagram, views: &ReferralViews, page: &PathPage) -> Rendered {
+    fn path_page<'d>(
+        &mut self,
+        diagram: &'d Diagram,
+        views: &mut ReferralViews<'d>,
+        page: &PathPage,
+    ) -> Rendered {
         match page {
             PathPage::Question { steps, node } if !steps.is_empty() => {
                 let Some(found) = diagram.nodes.get(*node) else {
@@ -538,10 +545,10 @@ impl Site<'_> {
         )
     }
 
-    fn result_page(
+    fn result_page<'d>(
         &mut self,
-        diagram: &Diagram,
-        views: &ReferralViews,
+        diagram: &'d Diagram,
+        views: &mut ReferralViews<'d>,
         outcome: usize,
     ) -> Rendered {
         let Some(found) = diagram.outcomes.get(outcome) else {
@@ -728,6 +735,18 @@ impl Site<'_> {
     }
 }
 
+/// The finder's data (see [`Site::finder_data`]), written straight into its page: a
+/// national diagram's outcomes list hundreds of thousands of referrals, and building
+/// them as a JSON tree first took longer than writing them.
+#[derive(Serialize)]
+struct FinderData<'a> {
+    diagram: &'a Diagram,
+    fallback_reason: Option<&'a str>,
+    services: &'a BTreeMap<&'a str, ServiceCard>,
+    urgency: BTreeMap<&'static str, UrgencyView>,
+    when: &'a [Option<String>],
+}
+
 /// See [`Site::finder_words`].
 struct FinderWords<'d> {
     /// By service id.
@@ -736,20 +755,22 @@ struct FinderWords<'d> {
     when: Vec<Option<String>>,
 }
 
-/// The results pages' referrals in the templates' values, each service's card and each
-/// pathway's reasons converted once: a national service is on hundreds of results
-/// pages.
-struct ReferralViews {
+/// The results pages' referrals in the templates' values, each service's card, each
+/// pathway's reasons and each referral converted once: a national service is on
+/// hundreds of results pages, referred to the same way on most of them.
+struct ReferralViews<'d> {
     /// By service id: the services some outcome refers to.
     cards: BTreeMap<String, tera::Value>,
     /// By pathway, in the rules' order.
     whys: Vec<tera::Value>,
     /// By urgency id.
     urgencies: BTreeMap<&'static str, tera::Value>,
+    /// Each referral met so far (the values share their parts, so a copy is cheap).
+    referrals: HashMap<&'d Referral, tera::Value>,
 }
 
-impl ReferralViews {
-    fn new(rules: &RuleSet, words: &FinderWords<'_>) -> Result<ReferralViews, Box<Diagnostic>> {
+impl<'d> ReferralViews<'d> {
+    fn new(rules: &RuleSet, words: &FinderWords<'_>) -> Result<ReferralViews<'d>, Box<Diagnostic>> {
         let cards = words
             .cards
             .iter()
@@ -769,33 +790,41 @@ impl ReferralViews {
             cards: cards.collect::<Result<_, Box<Diagnostic>>>()?,
             whys: whys.collect::<Result<_, _>>()?,
             urgencies: urgencies.collect::<Result<_, Box<Diagnostic>>>()?,
+            referrals: HashMap::new(),
         })
     }
 
     /// An outcome's referrals, as `results.html` lists them.
-    fn referrals(&self, outcome: &Outcome) -> tera::Value {
+    fn referrals(&mut self, outcome: &'d Outcome) -> tera::Value {
         let referrals: Vec<tera::Value> = outcome
             .referrals
             .iter()
-            .filter_map(|r| {
-                let why: Vec<tera::Value> = r
-                    .pathways
-                    .iter()
-                    .filter_map(|&p| self.whys.get(p).cloned())
-                    .collect();
-                let referral: BTreeMap<&'static str, tera::Value> = BTreeMap::from([
-                    ("service", self.cards.get(&r.service)?.clone()),
-                    (
-                        "urgency",
-                        self.urgencies.get(UrgencyView::new(r.urgency).id)?.clone(),
-                    ),
-                    ("why", tera::Value::from(why)),
-                    ("fallback", tera::Value::from(r.fallback)),
-                ]);
-                Some(tera::Value::from(referral))
-            })
+            .filter_map(|r| self.referral(r))
             .collect();
         tera::Value::from(referrals)
+    }
+
+    fn referral(&mut self, r: &'d Referral) -> Option<tera::Value> {
+        if let Some(known) = self.referrals.get(r) {
+            return Some(known.clone());
+        }
+        let why: Vec<tera::Value> = r
+            .pathways
+            .iter()
+            .filter_map(|&p| self.whys.get(p).cloned())
+            .collect();
+        let referral: BTreeMap<&'static str, tera::Value> = BTreeMap::from([
+            ("service", self.cards.get(&r.service)?.clone()),
+            (
+                "urgency",
+                self.urgencies.get(UrgencyView::new(r.urgency).id)?.clone(),
+            ),
+            ("why", tera::Value::from(why)),
+            ("fallback", tera::Value::from(r.fallback)),
+        ]);
+        let value = tera::Value::from(referral);
+        self.referrals.insert(r, value.clone());
+        Some(value)
     }
 }
 
