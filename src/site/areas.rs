@@ -8,8 +8,8 @@ use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::directory::model::Directory;
-use crate::site::pages::{self, Page, page_context};
-use crate::site::views::{ServiceItem, area_page};
+use crate::site::pages::{Page, page_context};
+use crate::site::views::{ServiceItems, area_page};
 
 /// An area (a locality or a group of them), linking to its page.
 #[derive(Serialize)]
@@ -35,29 +35,23 @@ struct WiderArea {
     count: usize,
 }
 
-/// What the area pages are made from: each service's list entry is converted once and
-/// shared by every list it is on.
+/// What the area pages are made from.
 pub struct AreaPages<'a> {
     directory: &'a Directory,
     listings: AreaListings,
-    items: Vec<tera::Value>,
+    items: &'a ServiceItems,
     /// Every locality, in order.
     all: Vec<usize>,
 }
 
 impl<'a> AreaPages<'a> {
-    pub fn new(directory: &'a Directory) -> Result<AreaPages<'a>, Box<Diagnostic>> {
-        let items = directory
-            .services
-            .iter()
-            .map(|s| pages::value("services", &ServiceItem::new(s)))
-            .collect::<Result<_, _>>()?;
-        Ok(AreaPages {
+    pub fn new(directory: &'a Directory, items: &'a ServiceItems) -> AreaPages<'a> {
+        AreaPages {
             directory,
             listings: area_listings(directory),
             items,
             all: (0..directory.localities.len()).collect(),
-        })
+        }
     }
 
     /// `localities.html`: the areas, the wider areas and, once, the services that cover
@@ -72,11 +66,7 @@ impl<'a> AreaPages<'a> {
     }
 
     fn services(&self, indices: &[usize]) -> tera::Value {
-        let picked: Vec<tera::Value> = indices
-            .iter()
-            .filter_map(|&i| self.items.get(i).cloned())
-            .collect();
-        tera::Value::from(picked)
+        self.items.list(indices.iter().copied())
     }
 
     fn localities(&self, indices: &[usize]) -> Vec<AreaLink> {

@@ -33,10 +33,10 @@ use crate::site::escape::{mailto_href, safe_json_for_script};
 use crate::site::journey::{self, Journey, PathPage, Step};
 use crate::site::look::Look;
 use crate::site::output::SiteFiles;
-use crate::site::pages::{self, Page, in_parallel, page_context, render_pages};
+use crate::site::pages::{self, Page, in_parallel, page_context, render_pages, template_map};
 use crate::site::search::SearchIndex;
 use crate::site::views::{
-    AnswerRow, ServiceCard, ServiceItem, ServiceView, UrgencyView, Why, service_page,
+    AnswerRow, ServiceCard, ServiceItems, ServiceView, UrgencyView, Why, service_page,
 };
 use crate::site::words::{Words, capitalise};
 use crate::site::{SiteSettings, Templates, root_for, svg};
@@ -211,22 +211,6 @@ struct Site<'a> {
 /// can list hundreds of services, and holding every page's at once took gigabytes
 /// for a site of thousands of result pages.
 const RENDER_BATCH: usize = 512;
-
-/// A letter of the A to Z and the services whose names start with it.
-#[derive(Serialize)]
-struct Letter {
-    letter: String,
-    services: Vec<ServiceItem>,
-}
-
-/// A heading of `directory_index.html` (a type of help or a tier) and its services.
-#[derive(Serialize)]
-struct ServiceGroup {
-    id: String,
-    name: String,
-    description: String,
-    services: Vec<ServiceItem>,
-}
 
 /// A pathway (or the fallback) that leads to a service, on its page.
 #[derive(Clone, Serialize)]
@@ -573,93 +557,105 @@ impl Site<'_> {
 
     fn directory_pages(&mut self) -> Rendered {
         let directory = self.directory();
-        let mut services: Vec<&Service> = directory.services.iter().collect();
-        services.sort_by_key(|s| (s.name.value.to_lowercase(), s.id.clone()));
-        let mut letters: Vec<Letter> = Vec::new();
-        for service in services {
+        let items = ServiceItems::new(directory)?;
+        let mut services: Vec<(usize, &Service)> = directory.services.iter().enumerate().collect();
+        services.sort_by_key(|(_, s)| (s.name.value.to_lowercase(), s.id.clone()));
+        let mut letters: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, service) in services {
             let letter = letter(&service.name.value);
             match letters.last_mut() {
-                Some(last) if last.letter == letter => {
-                    last.services.push(ServiceItem::new(service))
-                }
-                _ => letters.push(Letter {
-                    letter,
-                    services: vec![ServiceItem::new(service)],
-                }),
+                Some((last, members)) if *last == letter => members.push(i),
+                _ => letters.push((letter, vec![i])),
             }
         }
-        let count = directory.services.len();
-        let categories = self.category_groups();
-        let tiers = self.tier_groups();
+        let letters: Vec<tera::Value> = letters
+            .into_iter()
+            .map(|(letter, members)| {
+                template_map([("letter", letter.into()), ("services", items.list(members))])
+            })
+            .collect();
+        let mut context = page_context! {"service_count" => directory.services.len()};
+        context.insert_value("letters", letters.into());
         self.page(
             "directory.html",
             "directory.html",
             "Services A to Z",
-            page_context! {"service_count" => count, "letters" => letters},
+            context,
         )?;
+        let mut context = page_context! {
+            "heading" => "Services by type of help",
+            "browse" => "category",
+            "intro" => None::<&str>,
+        };
+        context.insert_value("groups", self.category_groups(&items));
         self.page(
             "categories.html",
             "directory_index.html",
             "Services by type of help",
-            page_context! {
-                "heading" => "Services by type of help",
-                "browse" => "category",
-                "intro" => None::<&str>,
-                "groups" => categories,
-            },
+            context,
         )?;
+        let mut context = page_context! {
+            "heading" => "Services by tier",
+            "browse" => "tier",
+            "intro" => "Tiers run from T1, universal help for everyone, to T4, for people at risk of death or serious harm.",
+        };
+        context.insert_value("groups", self.tier_groups(&items));
         self.page(
             "tiers.html",
             "directory_index.html",
             "Services by tier",
-            page_context! {
-                "heading" => "Services by tier",
-                "browse" => "tier",
-                "intro" => "Tiers run from T1, universal help for everyone, to T4, for people at risk of death or serious harm.",
-                "groups" => tiers,
-            },
+            context,
         )?;
-        self.area_pages()
+        self.area_pages(&items)
     }
 
-    fn items(&self, keep: impl Fn(&Service) -> bool) -> Vec<ServiceItem> {
-        self.directory()
-            .services
-            .iter()
-            .filter(|s| keep(s))
-            .map(ServiceItem::new)
-            .collect()
+    /// The places in the directory of the services `keep` keeps.
+    fn members(&self, keep: impl Fn(&Service) -> bool) -> impl Iterator<Item = usize> {
+        let services = self.directory().services.iter().enumerate();
+        services.filter_map(move |(i, s)| keep(s).then_some(i))
     }
 
-    fn category_groups(&self) -> Vec<ServiceGroup> {
-        self.directory()
+    /// A heading of `directory_index.html` (a type of help or a tier) and its services.
+    fn group(id: String, name: String, description: String, services: tera::Value) -> tera::Value {
+        template_map([
+            ("id", id.into()),
+            ("name", name.into()),
+            ("description", description.into()),
+            ("services", services),
+        ])
+    }
+
+    fn category_groups(&self, items: &ServiceItems) -> tera::Value {
+        let groups: Vec<tera::Value> = self
+            .directory()
             .categories
             .iter()
-            .map(|c| ServiceGroup {
-                id: c.id.value.clone(),
-                name: c.name.clone(),
-                description: c.description.clone(),
-                services: self.items(|s| s.in_category(&c.id.value)),
+            .map(|c| {
+                let members = self.members(|s| s.in_category(&c.id.value));
+                let (id, name) = (c.id.value.clone(), c.name.clone());
+                Self::group(id, name, c.description.clone(), items.list(members))
             })
-            .collect()
+            .collect();
+        groups.into()
     }
 
-    fn tier_groups(&self) -> Vec<ServiceGroup> {
-        [Tier::T1, Tier::T2, Tier::T3, Tier::T4]
+    fn tier_groups(&self, items: &ServiceItems) -> tera::Value {
+        let groups: Vec<tera::Value> = [Tier::T1, Tier::T2, Tier::T3, Tier::T4]
             .into_iter()
-            .map(|t| ServiceGroup {
-                id: format!("{t:?}").to_lowercase(),
-                name: crate::site::words::tier(t).to_string(),
-                description: String::new(),
-                services: self.items(|s| s.tiers.contains(&t)),
+            .map(|t| {
+                let members = self.members(|s| s.tiers.contains(&t));
+                let id = format!("{t:?}").to_lowercase();
+                let name = crate::site::words::tier(t).to_string();
+                Self::group(id, name, String::new(), items.list(members))
             })
-            .collect()
+            .collect();
+        groups.into()
     }
 
     /// `localities.html` and a page per area and wider area (see [`crate::site::areas`]).
-    fn area_pages(&mut self) -> Rendered {
+    fn area_pages(&mut self, items: &ServiceItems) -> Rendered {
         let area = self.area;
-        let areas = AreaPages::new(&area.directory)?;
+        let areas = AreaPages::new(&area.directory, items);
         self.page(
             "localities.html",
             "localities.html",
@@ -813,7 +809,7 @@ impl<'d> ReferralViews<'d> {
             .iter()
             .filter_map(|&p| self.whys.get(p).cloned())
             .collect();
-        let referral: BTreeMap<&'static str, tera::Value> = BTreeMap::from([
+        let value = template_map([
             ("service", self.cards.get(&r.service)?.clone()),
             (
                 "urgency",
@@ -822,7 +818,6 @@ impl<'d> ReferralViews<'d> {
             ("why", tera::Value::from(why)),
             ("fallback", tera::Value::from(r.fallback)),
         ]);
-        let value = tera::Value::from(referral);
         self.referrals.insert(r, value.clone());
         Some(value)
     }

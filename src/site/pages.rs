@@ -4,6 +4,8 @@
 //! `page_title`; the pages come back in the order they were given, so the output does
 //! not depend on how the work was shared.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
@@ -40,6 +42,12 @@ pub fn value<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<tera::Value
             format!("the page value `{name}` could not be prepared: {e}"),
         ))
     })
+}
+
+/// A map of the templates' values from values already converted (lists of shared
+/// values, say, which converting again would copy whole).
+pub fn template_map<const N: usize>(entries: [(&'static str, tera::Value); N]) -> tera::Value {
+    tera::Value::from(BTreeMap::from(entries))
 }
 
 /// Renders every page into its path and text, consuming the pages (each worker frees

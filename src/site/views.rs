@@ -4,10 +4,12 @@
 
 use serde::Serialize;
 
-use crate::directory::model::Service;
+use crate::diagnostic::Diagnostic;
+use crate::directory::model::{Directory, Service};
 use crate::rules::model::Urgency;
 use crate::site::escape::{mailto_href, tel_href, web_href};
 use crate::site::long_date;
+use crate::site::pages;
 use crate::site::words::{self, Words};
 
 /// The page of a service, relative to the site root.
@@ -200,6 +202,31 @@ impl ServiceItem {
             summary: service.summary.clone(),
             href: service_page(&service.id),
         }
+    }
+}
+
+/// Every service's [`ServiceItem`] in the templates' values, converted once and shared
+/// by every list it is on (copies share their parts): the A to Z, its types of help,
+/// its tiers and its areas' pages.
+pub struct ServiceItems(Vec<tera::Value>);
+
+impl ServiceItems {
+    pub fn new(directory: &Directory) -> Result<ServiceItems, Box<Diagnostic>> {
+        let items = directory
+            .services
+            .iter()
+            .map(|s| pages::value("services", &ServiceItem::new(s)))
+            .collect::<Result<_, _>>()?;
+        Ok(ServiceItems(items))
+    }
+
+    /// The items of the services at these places in the directory, as one list.
+    pub fn list(&self, services: impl IntoIterator<Item = usize>) -> tera::Value {
+        let picked: Vec<tera::Value> = services
+            .into_iter()
+            .filter_map(|i| self.0.get(i).cloned())
+            .collect();
+        tera::Value::from(picked)
     }
 }
 
