@@ -192,7 +192,50 @@ fn scenarios(area: &Area) -> Value {
             json!({"name": name, "answers": answers, "expected": expected})
         })
         .collect();
-    json!({"exit_url": area.directory.area.exit_url, "questions": questions, "scenarios": scenarios})
+    json!({
+        "exit_url": area.directory.area.exit_url,
+        "questions": questions,
+        "scenarios": scenarios,
+        "search": locality_search(area),
+    })
+}
+
+/// A locality's name and the services that cover it (by the directory's model, in the
+/// directory's order, as search lists them): a locality covered by some services and not
+/// others, whose name is in no other text search looks at, so searching for it must
+/// list exactly the services that cover it.
+fn locality_search(area: &Area) -> Value {
+    let directory = &area.directory;
+    let words = |s: &pathways::directory::model::Service| {
+        let categories = directory
+            .categories
+            .iter()
+            .filter(|c| s.in_category(&c.id.value));
+        let mut text = format!("{} {}", s.name.value, s.summary);
+        categories.for_each(|c| text = format!("{text} {}", c.name));
+        text.to_lowercase()
+    };
+    let (term, names) = (0..directory.localities.len())
+        .find_map(|i| {
+            let locality = &directory.localities[i];
+            let term = locality.name.to_lowercase();
+            let elsewhere = directory
+                .localities
+                .iter()
+                .enumerate()
+                .any(|(j, other)| j != i && other.name.to_lowercase().contains(&term))
+                || directory.services.iter().any(|s| words(s).contains(&term));
+            let covering: Vec<&str> = directory
+                .services
+                .iter()
+                .filter(|s| directory.covered_localities(s).contains(&i))
+                .map(|s| s.name.value.as_str())
+                .collect();
+            let some = !covering.is_empty() && covering.len() < directory.services.len();
+            (some && !elsewhere).then(|| (locality.name.clone(), covering))
+        })
+        .expect("a locality that some services cover and others do not");
+    json!({"term": term, "services": names})
 }
 
 fn run_browser(node: &Path, chromium: &Path, site: &Path, scenarios: &Path) {

@@ -15,10 +15,22 @@
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9]+/g, " ");
   }
 
+  /* The names of the localities a service covers: all of them (null), else each
+     listed index, or each of a run given as [first, last]. */
+  function places(s) {
+    if (s.l === null) return index.localities;
+    var names = [];
+    s.l.forEach(function (r) {
+      var first = typeof r === "number" ? r : r[0];
+      var last = typeof r === "number" ? r : r[1];
+      for (var i = first; i <= last; i++) names.push(index.localities[i]);
+    });
+    return names;
+  }
+
   /* Each service's searchable text: its own words, its categories' and its areas' names. */
   var entries = index.services.map(function (s) {
-    var places = s.l === null ? index.localities : s.l.map(function (i) { return index.localities[i]; });
-    var words = [s.n, s.s].concat(s.c.map(function (i) { return index.categories[i]; }), places);
+    var words = [s.n, s.s].concat(s.c.map(function (i) { return index.categories[i]; }), places(s));
     return { service: s, text: " " + fold(words.join(" ")) };
   });
 

@@ -277,6 +277,20 @@ async function exitChecks(browser, base) {
 
 /* One page of each type; `setup` brings it to the state to check, `jsOnly` pages exist
    only with JavaScript (the finder rendered in the page). */
+// Searching for a locality's name lists exactly the services that cover it (the index
+// writes runs of consecutive localities as [first, last], which search.js expands).
+async function searchChecks(browser, base) {
+  await check(`search for "${spec.search.term}" lists the services that cover it`, async () => {
+    const { context } = await newContext(browser, new URL(base).origin);
+    const page = await context.newPage();
+    await page.goto(base + "search.html");
+    await page.fill("#search-input", spec.search.term);
+    const names = await page.locator("#search-results a").allInnerTexts();
+    same(names.map((n) => n.trim()), spec.search.services, `services found for "${spec.search.term}"`);
+    await context.close();
+  });
+}
+
 function pageTypes(files) {
   const first = (prefix) => files.find((f) => f.startsWith(prefix));
   const hash = Object.entries(spec.scenarios[0].answers).map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join("&");
@@ -395,6 +409,7 @@ async function main() {
     await finderChecks(browser, base, true);
     await finderChecks(browser, base, false);
     await exitChecks(browser, base);
+    await searchChecks(browser, base);
     await pageChecks(browser, base, types);
     await axeChecks(browser, base, types);
     if (process.env.PATHWAYS_SCREENSHOTS) await screenshots(browser, base, process.env.PATHWAYS_SCREENSHOTS);
