@@ -556,26 +556,9 @@ impl Site<'_> {
     // ---- the directory ----
 
     fn directory_pages(&mut self) -> Rendered {
-        let directory = self.directory();
-        let items = ServiceItems::new(directory)?;
-        let mut services: Vec<(usize, &Service)> = directory.services.iter().enumerate().collect();
-        services.sort_by_key(|(_, s)| (s.name.value.to_lowercase(), s.id.clone()));
-        let mut letters: Vec<(String, Vec<usize>)> = Vec::new();
-        for (i, service) in services {
-            let letter = letter(&service.name.value);
-            match letters.last_mut() {
-                Some((last, members)) if *last == letter => members.push(i),
-                _ => letters.push((letter, vec![i])),
-            }
-        }
-        let letters: Vec<tera::Value> = letters
-            .into_iter()
-            .map(|(letter, members)| {
-                template_map([("letter", letter.into()), ("services", items.list(members))])
-            })
-            .collect();
-        let mut context = page_context! {"service_count" => directory.services.len()};
-        context.insert_value("letters", letters.into());
+        let items = ServiceItems::new(self.directory())?;
+        let mut context = page_context! {"service_count" => self.directory().services.len()};
+        context.insert_value("letters", self.letters(&items));
         self.page(
             "directory.html",
             "directory.html",
@@ -607,6 +590,28 @@ impl Site<'_> {
             context,
         )?;
         self.area_pages(&items)
+    }
+
+    /// The A to Z: each letter, and the services whose names start with it.
+    fn letters(&self, items: &ServiceItems) -> tera::Value {
+        let services = self.directory().services.iter().enumerate();
+        let mut services: Vec<(usize, &Service)> = services.collect();
+        services.sort_by_key(|(_, s)| (s.name.value.to_lowercase(), s.id.clone()));
+        let mut letters: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, service) in services {
+            let letter = letter(&service.name.value);
+            match letters.last_mut() {
+                Some((last, members)) if *last == letter => members.push(i),
+                _ => letters.push((letter, vec![i])),
+            }
+        }
+        let letters: Vec<tera::Value> = letters
+            .into_iter()
+            .map(|(letter, members)| {
+                template_map([("letter", letter.into()), ("services", items.list(members))])
+            })
+            .collect();
+        letters.into()
     }
 
     /// The places in the directory of the services `keep` keeps.

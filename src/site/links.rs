@@ -268,6 +268,28 @@ mod tests {
     }
 
     #[test]
+    fn broken_links_come_back_in_page_order_across_runs() {
+        let pages: Vec<(String, String)> = (0..PAGES_JUDGED_TOGETHER * 2 + 10)
+            .map(|i| {
+                let link = if i % 700 == 3 { "gone.html" } else { "#top" };
+                (
+                    format!("p{i:05}.html"),
+                    format!(r#"<a id="top" href="{link}">x</a>"#),
+                )
+            })
+            .collect();
+        let pages: Vec<(&str, &str)> = pages
+            .iter()
+            .map(|(p, c)| (p.as_str(), c.as_str()))
+            .collect();
+        let found: Vec<String> = check_links(&site(&pages))
+            .into_iter()
+            .map(|d| d.message.split('`').nth(1).unwrap().to_string())
+            .collect();
+        assert_eq!(found, ["p00003.html", "p00703.html", "p01403.html"]);
+    }
+
+    #[test]
     fn external_links_pass_and_other_schemes_fail() {
         let files = site(&[(
             "index.html",
